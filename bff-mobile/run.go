@@ -1,0 +1,29 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/frontdesk/frontdesk/bff-mobile/internal/app"
+	"github.com/frontdesk/frontdesk/bff-mobile/internal/config"
+	"github.com/frontdesk/frontdesk/shared/gqlserver"
+	"github.com/frontdesk/frontdesk/shared/telemetry"
+	"github.com/frontdesk/frontdesk/shared/upstream"
+)
+
+// run starts bff-mobile and serves until ctx is done, then drains and returns.
+func run(ctx context.Context, _ []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	logger := telemetry.NewLogger(stdout, cfg.Production(), cfg.LogLevel)
+	clients, err := upstream.New(cfg.Upstream)
+	if err != nil {
+		return err
+	}
+	ready := &gqlserver.Readiness{}
+	h := app.New(cfg, clients, logger, ready, nil)
+	return gqlserver.ListenAndServe(ctx, logger, app.Name, cfg.Addr, h, cfg.Server, ready, stdout)
+}

@@ -1,0 +1,49 @@
+// Package graphtest is bff-web's resolver test kit: New starts the BFF
+// in-process over the demo services and returns a gqlgen client, per-service
+// call counters and a way to choose the caller (docs/testing.md).
+package graphtest
+
+import (
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/frontdesk/frontdesk/bff-web/internal/app"
+	"github.com/frontdesk/frontdesk/bff-web/internal/config"
+	"github.com/frontdesk/frontdesk/services/servicestest"
+	"github.com/frontdesk/frontdesk/shared/auth"
+	"github.com/frontdesk/frontdesk/shared/bfftest"
+	"github.com/frontdesk/frontdesk/shared/gqlserver"
+	"github.com/frontdesk/frontdesk/shared/upstream"
+)
+
+// DefaultStaff is the caller of a new kit: a seeded admin.
+const DefaultStaff = "usr_0196"
+
+// LoaderWait is the kit's batch window: longer than production's so that
+// batches never split on a loaded test machine (call counts stay exact).
+const LoaderWait = 10 * time.Millisecond
+
+// New starts bff-web over freshly seeded demo services, acting as
+// DefaultStaff. opts shape the services (faults, replacement handlers).
+func New(t testing.TB, opts ...servicestest.Option) *bfftest.Kit {
+	t.Helper()
+	build := func(up upstream.Config, identity func(http.Handler) http.Handler) (http.Handler, error) {
+		cfg, err := config.Load(func(string) string { return "" })
+		if err != nil {
+			return nil, err
+		}
+		up.Timeout, up.MaxResponseBytes = cfg.Upstream.Timeout, cfg.Upstream.MaxResponseBytes
+		cfg.Upstream = up
+		cfg.DevSubject = ""
+		cfg.Loader.Wait = LoaderWait
+		clients, err := upstream.New(cfg.Upstream)
+		if err != nil {
+			return nil, err
+		}
+		logger := slog.New(slog.DiscardHandler)
+		return app.New(cfg, clients, logger, &gqlserver.Readiness{}, identity), nil
+	}
+	return bfftest.Start(t, build, auth.Principal{Subject: DefaultStaff, Roles: []string{"admin", "support"}, ClientID: "web-admin"}, opts...)
+}

@@ -1,0 +1,47 @@
+// Package auth carries the caller's verified identity (Principal) through a
+// request.
+//
+// Token verification (OIDC) lands with the auth issue; until then a BFF in
+// development may act for one configured demo user (Static), and tests set
+// the principal directly (NewContext).
+package auth
+
+import (
+	"context"
+	"net/http"
+	"slices"
+)
+
+// Principal is a verified caller.
+type Principal struct {
+	Subject  string   // user id, e.g. usr_0001
+	Roles    []string // e.g. customer, support, admin
+	ClientID string   // the frontend the token was issued to
+	Tier     string   // plan tier: free or pro
+}
+
+// HasRole reports whether p has role.
+func (p Principal) HasRole(role string) bool { return slices.Contains(p.Roles, role) }
+
+type ctxKey struct{}
+
+// NewContext returns ctx carrying p.
+func NewContext(ctx context.Context, p Principal) context.Context {
+	return context.WithValue(ctx, ctxKey{}, p)
+}
+
+// FromContext returns the request's principal; ok is false for anonymous requests.
+func FromContext(ctx context.Context) (p Principal, ok bool) {
+	p, ok = ctx.Value(ctxKey{}).(Principal)
+	return p, ok
+}
+
+// Static returns middleware that treats every request as made by p. It is a
+// development stand-in until tokens are verified; production refuses it.
+func Static(p Principal) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(NewContext(r.Context(), p)))
+		})
+	}
+}

@@ -1,0 +1,211 @@
+// Package gqlerr is frontdesk's one error model: a closed set of public codes,
+// a typed *Error that separates the client-safe message from the internal
+// cause, one error presenter and one recover function for gqlgen.
+//
+// Every error leaves a BFF with `extensions.code` from Codes. Nothing else of
+// an internal error reaches the client: no Go error text, upstream body,
+// internal URL or stack trace. The presenter logs what it hides.
+package gqlerr
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/frontdesk/frontdesk/shared/loader"
+	"github.com/frontdesk/frontdesk/shared/relay"
+	"github.com/frontdesk/frontdesk/shared/restclient"
+)
+
+// Code is a public error code, sent as `extensions.code`.
+type Code string
+
+// The closed set of public error codes (docs/errors.md describes each).
+const (
+	BadRequest              Code = "BAD_REQUEST"
+	GraphQLParseFailed      Code = errcode.ParseFailed
+	GraphQLValidationFailed Code = errcode.ValidationFailed
+	BadUserInput            Code = "BAD_USER_INPUT"
+	Unauthenticated         Code = "UNAUTHENTICATED"
+	Forbidden               Code = "FORBIDDEN"
+	NotFound                Code = "NOT_FOUND"
+	Conflict                Code = "CONFLICT"
+	UpstreamUnavailable     Code = "UPSTREAM_UNAVAILABLE"
+	UpstreamTimeout         Code = "UPSTREAM_TIMEOUT"
+	UpstreamBadResponse     Code = "UPSTREAM_BAD_RESPONSE"
+	InternalServerError     Code = "INTERNAL_SERVER_ERROR"
+)
+
+// Codes lists every public code with the HTTP status a request-level error of
+// that code is answered with.
+var Codes = map[Code]int{
+	BadRequest:              http.StatusBadRequest,
+	GraphQLParseFailed:      http.StatusBadRequest,
+	GraphQLValidationFailed: http.StatusBadRequest,
+	BadUserInput:            http.StatusBadRequest,
+	Unauthenticated:         http.StatusUnauthorized,
+	Forbidden:               http.StatusForbidden,
+	NotFound:                http.StatusNotFound,
+	Conflict:                http.StatusConflict,
+	UpstreamUnavailable:     http.StatusServiceUnavailable,
+	UpstreamTimeout:         http.StatusGatewayTimeout,
+	UpstreamBadResponse:     http.StatusBadGateway,
+	InternalServerError:     http.StatusInternalServerError,
+}
+
+// Status returns the HTTP status of a request-level error with code c.
+func (c Code) Status() int {
+	if s, ok := Codes[c]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// Error is an error with a public face. Message is what the client reads; Err
+// is the internal cause, for logs only.
+type Error struct {
+	Code    Code
+	Message string
+	// Service is the logical name of the upstream that failed, if any; sent as
+	// `extensions.service`.
+	Service string
+	Err     error
+}
+
+// New returns an error with a public code and message.
+func New(code Code, message string) *Error { return &Error{Code: code, Message: message} }
+
+// Wrap returns an error with a public code and message around an internal cause.
+func Wrap(code Code, message string, err error) *Error {
+	return &Error{Code: code, Message: message, Err: err}
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Classify returns the public face of any error: typed errors keep their
+// code, upstream and loader failures map to their codes, and anything else is
+// an INTERNAL_SERVER_ERROR with a generic message.
+func Classify(err error) *Error {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e
+	}
+	if nf, ok := errors.AsType[*loader.NotFoundError](err); ok {
+		return &Error{Code: NotFound, Message: nf.Kind + " not found", Err: err}
+	}
+	if errors.Is(err, relay.ErrInvalidCursor) || errors.Is(err, relay.ErrInvalidFirst) {
+		return &Error{Code: BadUserInput, Message: publicText(err), Err: err}
+	}
+	if ue, ok := errors.AsType[*restclient.Error](err); ok {
+		return upstreamError(ue, err)
+	}
+	if kind, ok := restclient.KindOf(err); ok && (kind == restclient.KindTimeout || kind == restclient.KindCanceled) {
+		return &Error{Code: UpstreamTimeout, Message: "the request ran out of time", Err: err}
+	}
+	return &Error{Code: InternalServerError, Message: "internal server error", Err: err}
+}
+
+// publicText returns the text of a sentinel-wrapped error built by this
+// module for clients (relay's argument errors).
+func publicText(err error) string { return err.Error() }
+
+func upstreamError(ue *restclient.Error, err error) *Error {
+	e := &Error{Service: ue.Service, Err: err}
+	switch ue.Kind {
+	case restclient.KindNotFound:
+		e.Code, e.Message = NotFound, "not found"
+	case restclient.KindBadRequest:
+		e.Code, e.Message = BadUserInput, "the "+ue.Service+" service rejected the input"
+	case restclient.KindConflict:
+		e.Code, e.Message = Conflict, "the change conflicts with the current state"
+	case restclient.KindTimeout:
+		e.Code, e.Message = UpstreamTimeout, "the "+ue.Service+" service did not answer in time"
+	case restclient.KindBadResponse:
+		e.Code, e.Message = UpstreamBadResponse, "the "+ue.Service+" service gave an unusable answer"
+	default: // unavailable, canceled
+		e.Code, e.Message = UpstreamUnavailable, "the "+ue.Service+" service is unavailable"
+	}
+	return e
+}
+
+// Presenter returns the one gqlgen error presenter. It keeps gqlgen's own
+// parse and validation errors (they describe the client's document), gives
+// every other error its public code and message, keeps path and locations,
+// and logs internal causes.
+func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr, isGQL := errors.AsType[*gqlerror.Error](err)
+		if isGQL {
+			if code, ok := gqlErr.Extensions["code"].(string); ok && (code == errcode.ParseFailed || code == errcode.ValidationFailed) {
+				return gqlErr
+			}
+		}
+		out := &gqlerror.Error{}
+		if isGQL {
+			out.Path, out.Locations, out.Rule = gqlErr.Path, gqlErr.Locations, ""
+		} else {
+			out.Path = graphql.GetPath(ctx)
+		}
+
+		var pub *Error
+		switch cause := errors.Unwrap(gqlErr); {
+		case isGQL && cause == nil && gqlErr.Path == nil:
+			// gqlgen's transports report unreadable requests as bare gqlerrors;
+			// their text may echo the request body, so it is replaced.
+			pub = &Error{Code: BadRequest, Message: "the request is not a valid GraphQL-over-HTTP request", Err: err}
+		default:
+			pub = Classify(err)
+		}
+		out.Message = pub.Message
+		out.Extensions = map[string]any{"code": string(pub.Code)}
+		if pub.Service != "" {
+			out.Extensions["service"] = pub.Service
+		}
+		if pub.Err != nil || pub.Code == InternalServerError {
+			level := slog.LevelWarn
+			if pub.Code == InternalServerError {
+				level = slog.LevelError
+			}
+			logger.Log(ctx, level, "graphql error", slog.String("code", string(pub.Code)),
+				slog.String("path", out.Path.String()), slog.String("error", err.Error()))
+		}
+		return out
+	}
+}
+
+// Recover returns the one gqlgen recover function: it logs the panic with its
+// stack and answers INTERNAL_SERVER_ERROR, never the panic value.
+func Recover(logger *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, v any) error {
+		logger.ErrorContext(ctx, "panic in resolver", slog.String("panic", fmt.Sprint(v)),
+			slog.String("path", graphql.GetPath(ctx).String()), slog.String("stack", string(debug.Stack())))
+		return &Error{Code: InternalServerError, Message: "internal server error", Err: fmt.Errorf("panic: %v", v)}
+	}
+}
+
+// WriteHTTP answers a request that never reached GraphQL execution (wrong
+// method, unreadable body) with a GraphQL-shaped error body and status.
+func WriteHTTP(w http.ResponseWriter, status int, e *Error) {
+	body, _ := json.Marshal(graphql.Response{Errors: gqlerror.List{{
+		Message:    e.Message,
+		Extensions: map[string]any{"code": string(e.Code)},
+	}}})
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

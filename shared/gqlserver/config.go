@@ -1,0 +1,29 @@
+// Package gqlserver is the HTTP edge both BFFs share: the gqlgen handler with
+// explicit transports and frontdesk's error model, the request checks in
+// front of it, the playground, health endpoints, and an http.Server with
+// explicit timeouts and graceful shutdown.
+package gqlserver
+
+import "time"
+
+// Config configures the HTTP edge of a BFF. Each field documents its default.
+type Config struct {
+	// MaxBodyBytes caps a request body; larger requests get 413.
+	MaxBodyBytes int64 `env:"MAX_BODY_BYTES" envDefault:"1048576" json:"maxBodyBytes"`
+	// Playground serves the GraphiQL playground at /playground.
+	Playground bool `env:"PLAYGROUND" envDefault:"true" json:"playground"`
+	// Introspection answers __schema and __type queries.
+	Introspection bool `env:"INTROSPECTION" envDefault:"true" json:"introspection"`
+	// QueryCacheSize is how many parsed and validated documents are kept.
+	QueryCacheSize int `env:"QUERY_CACHE_SIZE" envDefault:"1000" json:"queryCacheSize"`
+	// ReadHeaderTimeout bounds reading request headers.
+	ReadHeaderTimeout time.Duration `env:"READ_HEADER_TIMEOUT" envDefault:"5s" json:"readHeaderTimeout"`
+	// ReadTimeout bounds reading a whole request.
+	ReadTimeout time.Duration `env:"READ_TIMEOUT" envDefault:"10s" json:"readTimeout"`
+	// WriteTimeout bounds handling a request and writing its answer.
+	WriteTimeout time.Duration `env:"WRITE_TIMEOUT" envDefault:"30s" json:"writeTimeout"`
+	// IdleTimeout closes idle keep-alive connections.
+	IdleTimeout time.Duration `env:"IDLE_TIMEOUT" envDefault:"120s" json:"idleTimeout"`
+	// ShutdownTimeout bounds the drain of in-flight requests on shutdown.
+	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s" json:"shutdownTimeout"`
+}

@@ -1,0 +1,181 @@
+// Package loader is frontdesk's dataloader glue: per-request loaders
+// (graph-gophers/dataloader v7) that turn the keys a query level asks for into
+// one upstream call per service, map the answers back to the keys in order,
+// and report a missing entity as a typed per-key *NotFoundError.
+//
+// Rules every loader here follows:
+//   - loaders live for one request (Middleware), so nothing cached in them
+//     outlives the request or crosses users;
+//   - the batch runs on the request's context, not on whichever resolver's
+//     context happened to load first;
+//   - a transient failure (timeout, unavailable, bad response) is evicted from
+//     the loader's cache so a later load in the same request tries again;
+//     NotFound stays cached;
+//   - the batch wait and capacity are explicit (Config), never the library's
+//     16 ms default.
+package loader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/frontdesk/frontdesk/shared/restclient"
+)
+
+// Config tunes batching. The zero value is not useful; use the env defaults.
+type Config struct {
+	// Wait is how long a batch collects keys after the first one arrives.
+	Wait time.Duration `env:"LOADER_WAIT" envDefault:"1ms" json:"wait"`
+	// BatchCapacity is the most keys one upstream call carries; more keys make
+	// more calls. The default is the demo services' batch limit (200 ids). Keep
+	// it at the upstreams' limit: a split batch also splits the batches of
+	// sibling fields, because gqlgen resolves an object's concurrent fields
+	// after its inline ones (docs/decisions.md).
+	BatchCapacity int `env:"LOADER_BATCH_CAPACITY" envDefault:"200" json:"batchCapacity"`
+	// Parallelism bounds the concurrent single GETs of a service without a batch endpoint.
+	Parallelism int `env:"LOADER_PARALLELISM" envDefault:"8" json:"parallelism"`
+	// Disabled turns batching and per-request caching off: every load is its own
+	// upstream call (the N+1 baseline). For benchmarks only.
+	Disabled bool `env:"LOADER_DISABLED" envDefault:"false" json:"disabled"`
+}
+
+// NotFoundError reports that the entity of one key does not exist.
+type NotFoundError struct {
+	Kind string // entity kind, e.g. "product"
+	Key  string
+}
+
+func (e *NotFoundError) Error() string { return fmt.Sprintf("%s %s not found", e.Kind, e.Key) }
+
+// Is makes errors.Is(err, restclient.ErrNotFound) hold for a NotFoundError.
+func (e *NotFoundError) Is(target error) bool { return target == restclient.ErrNotFound }
+
+// Loader loads values of type V by key of type K for one request.
+type Loader[K comparable, V any] struct {
+	dl *dataloader.Loader[K, V]
+}
+
+// Load returns the value of key, batched with the other loads of its tick.
+func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
+	v, err := l.dl.Load(ctx, key)()
+	if err != nil && !errors.Is(err, restclient.ErrNotFound) {
+		l.dl.Clear(ctx, key)
+	}
+	return v, err
+}
+
+// LoadMany returns the values of keys in key order and a per-key error slice
+// (nil when every key loaded).
+func (l *Loader[K, V]) LoadMany(ctx context.Context, keys []K) ([]V, []error) {
+	vs, errs := l.dl.LoadMany(ctx, keys)()
+	for i, err := range errs {
+		if err != nil && !errors.Is(err, restclient.ErrNotFound) {
+			l.dl.Clear(ctx, keys[i])
+		}
+	}
+	return vs, errs
+}
+
+// BatchFunc fetches the entities of keys that exist, in any order, in one call.
+type BatchFunc[K comparable, V any] func(ctx context.Context, keys []K) ([]V, error)
+
+// OneFunc fetches the entity of one key.
+type OneFunc[K comparable, V any] func(ctx context.Context, key K) (V, error)
+
+// NewBatch returns a loader over a batch endpoint. keyOf extracts an entity's
+// key so answers are mapped back to keys whatever order the upstream used.
+func NewBatch[K comparable, V any](reqCtx context.Context, cfg Config, kind string, fetch BatchFunc[K, V], keyOf func(V) K) *Loader[K, V] {
+	batch := func(_ context.Context, keys []K) []*dataloader.Result[V] {
+		vals, err := fetch(reqCtx, keys)
+		if err != nil {
+			return failAll[V](len(keys), err)
+		}
+		return MapResults(kind, keys, vals, keyOf)
+	}
+	return newLoader(cfg, batch)
+}
+
+// NewPerKey returns a loader over an endpoint without batch reads: one batch
+// becomes single GETs, at most cfg.Parallelism at a time.
+func NewPerKey[K comparable, V any](reqCtx context.Context, cfg Config, kind string, fetch OneFunc[K, V]) *Loader[K, V] {
+	batch := func(_ context.Context, keys []K) []*dataloader.Result[V] {
+		results := make([]*dataloader.Result[V], len(keys))
+		var g errgroup.Group
+		g.SetLimit(max(cfg.Parallelism, 1))
+		for i, key := range keys {
+			g.Go(func() error {
+				v, err := fetch(reqCtx, key)
+				if errors.Is(err, restclient.ErrNotFound) {
+					err = &NotFoundError{Kind: kind, Key: fmt.Sprint(key)}
+				}
+				results[i] = &dataloader.Result[V]{Data: v, Error: err}
+				return nil
+			})
+		}
+		_ = g.Wait() // the goroutines report through results, never through Wait
+		return results
+	}
+	return newLoader(cfg, batch)
+}
+
+func newLoader[K comparable, V any](cfg Config, batch dataloader.BatchFunc[K, V]) *Loader[K, V] {
+	opts := []dataloader.Option[K, V]{
+		dataloader.WithWait[K, V](cfg.Wait),
+		dataloader.WithBatchCapacity[K, V](max(cfg.BatchCapacity, 1)),
+	}
+	if cfg.Disabled {
+		opts = []dataloader.Option[K, V]{
+			dataloader.WithWait[K, V](0),
+			dataloader.WithBatchCapacity[K, V](1),
+			dataloader.WithCache[K, V](&dataloader.NoCache[K, V]{}),
+		}
+	}
+	return &Loader[K, V]{dl: dataloader.NewBatchedLoader(safe(batch), opts...)}
+}
+
+// safe keeps a panic in a batch function from reaching dataloader's own
+// recovery, which logs a stack trace with the standard logger; it becomes an
+// error for every key instead.
+func safe[K comparable, V any](batch dataloader.BatchFunc[K, V]) dataloader.BatchFunc[K, V] {
+	return func(ctx context.Context, keys []K) (results []*dataloader.Result[V]) {
+		defer func() {
+			if r := recover(); r != nil {
+				results = failAll[V](len(keys), fmt.Errorf("loader batch panicked: %v", r))
+			}
+		}()
+		return batch(ctx, keys)
+	}
+}
+
+// MapResults returns one result per key, in key order: the value whose key
+// keyOf yields, or a *NotFoundError for a key no value has. Values for keys
+// not asked for are ignored, so an upstream that answers in its own order,
+// drops unknown ids or repeats a row cannot shift results onto the wrong key.
+func MapResults[K comparable, V any](kind string, keys []K, vals []V, keyOf func(V) K) []*dataloader.Result[V] {
+	byKey := make(map[K]V, len(vals))
+	for _, v := range vals {
+		byKey[keyOf(v)] = v
+	}
+	results := make([]*dataloader.Result[V], len(keys))
+	for i, k := range keys {
+		if v, ok := byKey[k]; ok {
+			results[i] = &dataloader.Result[V]{Data: v}
+		} else {
+			results[i] = &dataloader.Result[V]{Error: &NotFoundError{Kind: kind, Key: fmt.Sprint(k)}}
+		}
+	}
+	return results
+}
+
+func failAll[V any](n int, err error) []*dataloader.Result[V] {
+	results := make([]*dataloader.Result[V], n)
+	for i := range results {
+		results[i] = &dataloader.Result[V]{Error: err}
+	}
+	return results
+}

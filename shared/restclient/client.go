@@ -1,0 +1,201 @@
+// Package restclient is the base of every typed upstream client: JSON over one
+// *http.Client per upstream, with explicit timeouts, a response size cap and
+// failures classified into *Error values.
+//
+// Resilience layers (retries, circuit breaking, identity headers, metrics) are
+// http.RoundTripper decorators on the client's transport, so this package stays
+// a thin JSON codec.
+package restclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config configures the HTTP client of one upstream.
+type Config struct {
+	// Timeout bounds one call, from dial to the last body byte. Default 2s.
+	Timeout time.Duration
+	// MaxIdleConns is the idle keep-alive connections kept to the upstream. Default 64.
+	MaxIdleConns int
+	// MaxResponseBytes caps a response body; larger answers fail as bad responses. Default 8 MiB.
+	MaxResponseBytes int64
+}
+
+func (c Config) withDefaults() Config {
+	if c.Timeout <= 0 {
+		c.Timeout = 2 * time.Second
+	}
+	if c.MaxIdleConns <= 0 {
+		c.MaxIdleConns = 64
+	}
+	if c.MaxResponseBytes <= 0 {
+		c.MaxResponseBytes = 8 << 20
+	}
+	return c
+}
+
+// NewHTTPClient returns the *http.Client for one upstream: its own transport
+// (so one slow upstream cannot starve another's connections) with explicit
+// dial, TLS, header and overall timeouts, and no redirects followed.
+func NewHTTPClient(cfg Config) *http.Client {
+	cfg = cfg.withDefaults()
+	dialer := &net.Dialer{Timeout: min(cfg.Timeout, 1*time.Second), KeepAlive: 30 * time.Second}
+	transport := &http.Transport{
+		Proxy:                 nil, // upstreams are internal; never route them through an environment proxy
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          cfg.MaxIdleConns,
+		MaxIdleConnsPerHost:   cfg.MaxIdleConns,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   min(cfg.Timeout, 2*time.Second),
+		ResponseHeaderTimeout: cfg.Timeout,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
+	return &http.Client{
+		Transport: transport,
+		Timeout:   cfg.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// Client calls one upstream's JSON API.
+type Client struct {
+	service  string
+	base     *url.URL
+	hc       *http.Client
+	maxBytes int64
+}
+
+// New returns a client of the upstream named service (its logical name, used
+// in errors and metrics) at baseURL, sending through hc.
+func New(service, baseURL string, hc *http.Client, cfg Config) (*Client, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return nil, fmt.Errorf("upstream %s: parsing base URL: %w", service, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("upstream %s: base URL %q must be absolute http(s)", service, baseURL)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	return &Client{service: service, base: u, hc: hc, maxBytes: cfg.withDefaults().MaxResponseBytes}, nil
+}
+
+// Service returns the upstream's logical name.
+func (c *Client) Service() string { return c.service }
+
+// Get fetches path?query and decodes the JSON answer into out.
+func (c *Client) Get(ctx context.Context, path string, query url.Values, out any) error {
+	return c.Do(ctx, http.MethodGet, path, query, nil, out)
+}
+
+// Do sends one request with body (JSON-encoded when not nil) and decodes a 2xx
+// JSON answer into out (ignored when out is nil). Failures are *Error values.
+func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) error {
+	op := method + " " + path
+	fail := func(kind Kind, status int, err error) error {
+		return &Error{Service: c.service, Op: op, Kind: kind, Status: status, Err: err}
+	}
+
+	u := *c.base
+	u.Path += path
+	u.RawQuery = query.Encode()
+	var reqBody io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return fail(KindBadRequest, 0, fmt.Errorf("encoding request: %w", err))
+		}
+		reqBody = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), reqBody)
+	if err != nil {
+		return fail(KindBadRequest, 0, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return fail(transportKind(ctx, err), 0, err)
+	}
+	defer resp.Body.Close()
+
+	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBytes+1))
+	if err != nil {
+		return fail(transportKind(ctx, err), resp.StatusCode, fmt.Errorf("reading body: %w", err))
+	}
+	if int64(len(data)) > c.maxBytes {
+		return fail(KindBadResponse, resp.StatusCode, fmt.Errorf("body exceeds %d bytes", c.maxBytes))
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		e := &Error{Service: c.service, Op: op, Kind: statusKind(resp.StatusCode), Status: resp.StatusCode}
+		var eb struct {
+			Error struct {
+				Code string `json:"code"`
+			} `json:"error"`
+		}
+		if json.Unmarshal(data, &eb) == nil {
+			e.Code = eb.Error.Code
+		}
+		return e
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fail(KindBadResponse, resp.StatusCode, fmt.Errorf("decoding body: %w", err))
+	}
+	return nil
+}
+
+func statusKind(status int) Kind {
+	switch {
+	case status == http.StatusNotFound:
+		return KindNotFound
+	case status == http.StatusConflict:
+		return KindConflict
+	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
+		return KindBadRequest
+	case status == http.StatusRequestTimeout || status == http.StatusGatewayTimeout:
+		return KindTimeout
+	case status >= 500 || status == http.StatusTooManyRequests:
+		return KindUnavailable
+	default:
+		return KindBadResponse
+	}
+}
+
+func transportKind(ctx context.Context, err error) Kind {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		if errors.Is(ctxErr, context.Canceled) {
+			return KindCanceled
+		}
+		return KindTimeout
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		// The client's own Timeout fired.
+		return KindTimeout
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return KindTimeout
+	}
+	return KindUnavailable
+}
+
+// JoinIDs encodes ids for a batch query parameter (`?ids=a,b,c`).
+func JoinIDs(ids []string) string { return strings.Join(ids, ",") }
