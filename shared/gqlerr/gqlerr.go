@@ -101,6 +101,15 @@ func (e *Error) Unwrap() error { return e.Err }
 // code, upstream and loader failures map to their codes, and anything else is
 // an INTERNAL_SERVER_ERROR with a generic message.
 func Classify(err error) *Error {
+	// gqlgen wraps resolver errors in a *gqlerror.Error whose text carries the
+	// path; classify the resolver's own error.
+	for {
+		gqlErr, ok := err.(*gqlerror.Error) //nolint:errorlint // peeling gqlgen's own wrapper, not searching the chain
+		if !ok || gqlErr.Unwrap() == nil {
+			break
+		}
+		err = gqlErr.Unwrap()
+	}
 	if e, ok := errors.AsType[*Error](err); ok {
 		return e
 	}

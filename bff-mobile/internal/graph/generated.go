@@ -794,9 +794,9 @@ Changes the mobile app can make.
 """
 type Mutation {
   "Places an order for the signed-in customer at the current catalog prices."
-  placeOrder(input: PlaceOrderInput!): PlaceOrderPayload!
+  placeOrder("The items to order." input: PlaceOrderInput!): PlaceOrderPayload!
   "Submits a review of a product; it appears once a moderator approves it."
-  addReview(input: AddReviewInput!): AddReviewPayload!
+  addReview("The review." input: AddReviewInput!): AddReviewPayload!
 }
 
 """

@@ -29,6 +29,13 @@ const LoaderWait = 10 * time.Millisecond
 // DefaultCustomer. opts shape the services (faults, replacement handlers).
 func New(t testing.TB, opts ...servicestest.Option) *bfftest.Kit {
 	t.Helper()
+	return NewWithConfig(t, nil, opts...)
+}
+
+// NewWithConfig is New with the BFF's configuration adjusted by configure
+// (after the kit's own settings) before it starts.
+func NewWithConfig(t testing.TB, configure func(*config.Config), opts ...servicestest.Option) *bfftest.Kit {
+	t.Helper()
 	build := func(up upstream.Config, identity func(http.Handler) http.Handler) (http.Handler, error) {
 		cfg, err := config.Load(func(string) string { return "" })
 		if err != nil {
@@ -38,6 +45,9 @@ func New(t testing.TB, opts ...servicestest.Option) *bfftest.Kit {
 		cfg.Upstream = up
 		cfg.DevSubject = ""
 		cfg.Loader.Wait = LoaderWait
+		if configure != nil {
+			configure(&cfg)
+		}
 		clients, err := upstream.New(cfg.Upstream)
 		if err != nil {
 			return nil, err

@@ -1170,13 +1170,13 @@ Admin changes. Each requires the ` + "`" + `admin` + "`" + ` role (enforced by t
 """
 type Mutation {
   "Moves an order to a new status (PENDING→PAID|CANCELLED, PAID→SHIPPED|CANCELLED, SHIPPED→DELIVERED)."
-  updateOrderStatus(input: UpdateOrderStatusInput!): UpdateOrderStatusPayload!
+  updateOrderStatus("The order and its new status." input: UpdateOrderStatusInput!): UpdateOrderStatusPayload!
   "Refunds part or all of a payment."
-  refundPayment(input: RefundPaymentInput!): RefundPaymentPayload!
+  refundPayment("The payment, amount and reason." input: RefundPaymentInput!): RefundPaymentPayload!
   "Adds to or removes from a product's stock in one warehouse."
-  adjustInventory(input: AdjustInventoryInput!): AdjustInventoryPayload!
+  adjustInventory("The product, warehouse and change." input: AdjustInventoryInput!): AdjustInventoryPayload!
   "Approves or rejects a review."
-  moderateReview(input: ModerateReviewInput!): ModerateReviewPayload!
+  moderateReview("The review and the decision." input: ModerateReviewInput!): ModerateReviewPayload!
 }
 
 """

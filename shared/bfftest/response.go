@@ -1,0 +1,78 @@
+package bfftest
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Response is a raw answer of the BFF.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Post sends one GraphQL request (application/json) to /graphql and returns
+// the raw answer, so tests can assert the exact JSON a client receives.
+func (k *Kit) Post(t testing.TB, query string, vars map[string]any) Response {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatalf("bfftest: encoding request: %v", err)
+	}
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	k.Handler.ServeHTTP(rec, req)
+	return Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+}
+
+// Indent returns body re-indented with sorted keys, for stable comparisons
+// and readable golden files.
+func Indent(t testing.TB, body []byte) []byte {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatalf("bfftest: response is not JSON: %v\n%s", err, body)
+	}
+	out, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(out, '\n')
+}
+
+// AssertJSON fails unless got and want are the same JSON document.
+func AssertJSON(t testing.TB, got []byte, want string) {
+	t.Helper()
+	if g, w := Indent(t, got), Indent(t, []byte(want)); !bytes.Equal(g, w) {
+		t.Errorf("response differs\n got: %s\nwant: %s", g, w)
+	}
+}
+
+// AssertGolden compares got (JSON) with the golden file at path, rewriting the
+// file instead when update is set (the -update flag of the calling test).
+func AssertGolden(t testing.TB, path string, got []byte, update bool) {
+	t.Helper()
+	got = Indent(t, got)
+	if update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading golden file (run `make update-golden`): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("response differs from %s (run `make update-golden` if the change is intended)\n got: %s", path, got)
+	}
+}
