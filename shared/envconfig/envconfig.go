@@ -5,6 +5,8 @@ package envconfig
 
 import (
 	"fmt"
+	"reflect"
+	"strings"
 
 	"github.com/caarlos0/env/v11"
 )
@@ -25,4 +27,31 @@ func Load(dst any, getenv func(string) string) error {
 		return fmt.Errorf("parsing config: %w", err)
 	}
 	return nil
+}
+
+// Effective returns every environment variable cfg (a struct with env tags,
+// or a pointer to one) reads, with the value it holds, formatted as it would
+// be written in the environment ("1ms", "true"). The configuration golden
+// files and docs/configuration.md are made from it.
+func Effective(cfg any) map[string]string {
+	out := map[string]string{}
+	collect(reflect.Indirect(reflect.ValueOf(cfg)), out)
+	return out
+}
+
+func collect(v reflect.Value, out map[string]string) {
+	t := v.Type()
+	for i := range t.NumField() {
+		f, fv := t.Field(i), v.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		if key, _, _ := strings.Cut(f.Tag.Get("env"), ","); key != "" {
+			out[key] = fmt.Sprint(fv.Interface())
+			continue
+		}
+		if fv.Kind() == reflect.Struct {
+			collect(fv, out)
+		}
+	}
 }

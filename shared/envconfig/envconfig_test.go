@@ -47,3 +47,16 @@ func TestLoad(t *testing.T) {
 		})
 	}
 }
+
+func TestEffective(t *testing.T) {
+	got := Effective(sample{Addr: ":1", Count: 2, Inner: inner{Timeout: 1500 * time.Millisecond}})
+	want := map[string]string{"ADDR": ":1", "COUNT": "2", "TIMEOUT": "1.5s"}
+	if len(got) != len(want) {
+		t.Fatalf("Effective = %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("Effective[%s] = %q, want %q", k, got[k], v)
+		}
+	}
+}

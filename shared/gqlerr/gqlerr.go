@@ -207,9 +207,13 @@ func Recover(logger *slog.Logger) graphql.RecoverFunc {
 }
 
 // WriteHTTP answers a request that never reached GraphQL execution (wrong
-// method, unreadable body) with a GraphQL-shaped error body and status.
+// method, unreadable body) with a GraphQL-shaped error body and status. The
+// body has no "data" entry: the GraphQL spec leaves it out when an error is
+// raised before execution begins.
 func WriteHTTP(w http.ResponseWriter, status int, e *Error) {
-	body, _ := json.Marshal(graphql.Response{Errors: gqlerror.List{{
+	body, _ := json.Marshal(struct {
+		Errors gqlerror.List `json:"errors"`
+	}{Errors: gqlerror.List{{
 		Message:    e.Message,
 		Extensions: map[string]any{"code": string(e.Code)},
 	}}})

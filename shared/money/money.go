@@ -18,7 +18,7 @@ func New(cents int, currency string) Money { return Money{AmountCents: cents, Cu
 // symbols maps the currencies the demo uses to their display symbol.
 var symbols = map[string]string{"USD": "$", "EUR": "€", "GBP": "£"}
 
-// Formatted renders the amount for display: "$19.99", "-$5.00", or "19.99 CHF"
+// Formatted renders the amount for display: "$19.99", "$7,320.94", "-$5.00", or "19.99 CHF"
 // for a currency without a known symbol. All supported currencies have two
 // decimal places.
 func (m Money) Formatted() string {
@@ -28,7 +28,13 @@ func (m Money) Formatted() string {
 		sign, cents = "-", -cents
 	}
 	var b strings.Builder
-	b.WriteString(strconv.Itoa(cents / 100))
+	whole := strconv.Itoa(cents / 100)
+	for i, d := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
 	b.WriteByte('.')
 	if frac := cents % 100; frac < 10 {
 		b.WriteByte('0')

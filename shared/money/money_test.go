@@ -12,7 +12,11 @@ func TestFormatted(t *testing.T) {
 		{"single-digit cents", New(105, "USD"), "$1.05"},
 		{"zero", New(0, "USD"), "$0.00"},
 		{"negative", New(-500, "EUR"), "-€5.00"},
-		{"unknown currency", New(123456, "CHF"), "1234.56 CHF"},
+		{"unknown currency", New(123456, "CHF"), "1,234.56 CHF"},
+		{"thousands", New(732094, "USD"), "$7,320.94"},
+		{"millions", New(123456789, "USD"), "$1,234,567.89"},
+		{"exactly one thousand", New(100000, "USD"), "$1,000.00"},
+		{"negative thousands", New(-100000, "USD"), "-$1,000.00"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

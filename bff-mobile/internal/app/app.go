@@ -38,8 +38,8 @@ func New(cfg config.Config, clients *upstream.Clients, logger *slog.Logger, read
 		OrdersAPI:  clients.Orders,
 		ReviewsAPI: clients.Reviews,
 	}})
-	if identity == nil && cfg.DevSubject != "" {
-		identity = auth.Static(auth.Principal{Subject: cfg.DevSubject, Roles: []string{"customer"}, ClientID: "mobile-app"})
+	if identity == nil && cfg.Caller() != "" {
+		identity = auth.Static(auth.Principal{Subject: cfg.Caller(), Roles: []string{"customer"}, ClientID: "mobile-app"})
 	}
 	var mw []func(http.Handler) http.Handler
 	if identity != nil {

@@ -69,7 +69,7 @@ func TestShippedOperationsValidate(t *testing.T) {
 			if len(doc.Operations) == 0 {
 				t.Fatal("no operation in file")
 			}
-			if errs := validator.Validate(schema, doc); len(errs) > 0 {
+			if errs := validator.ValidateWithRules(schema, doc, nil); len(errs) > 0 {
 				t.Fatalf("no longer valid against the schema: %v", errs)
 			}
 		})
@@ -84,7 +84,7 @@ func TestShippedOperationsCatchBreakingChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if errs := validator.Validate(schema, doc); len(errs) == 0 {
+	if errs := validator.ValidateWithRules(schema, doc, nil); len(errs) == 0 {
 		t.Fatal("an operation selecting a missing field validated")
 	}
 }

@@ -50,9 +50,9 @@ func toOrder(o orders.Order) (*model.Order, error) {
 	if !status.IsValid() {
 		return nil, restclient.BadValue(orders.Service, "order status", o.Status)
 	}
-	items := make([]*model.OrderItem, len(o.Items))
+	items := make([]model.OrderItem, len(o.Items))
 	for i, it := range o.Items {
-		items[i] = &model.OrderItem{
+		items[i] = model.OrderItem{
 			ProductID:      it.ProductID,
 			Quantity:       it.Quantity,
 			UnitPriceMoney: money.New(it.UnitPriceCents, o.Currency),

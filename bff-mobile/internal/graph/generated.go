@@ -33,6 +33,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Home() HomeResolver
 	Mutation() MutationResolver
+	Order() OrderResolver
 	OrderItem() OrderItemResolver
 	Product() ProductResolver
 	Query() QueryResolver
@@ -167,6 +168,9 @@ type HomeResolver interface {
 type MutationResolver interface {
 	PlaceOrder(ctx context.Context, input model.PlaceOrderInput) (*model.PlaceOrderPayload, error)
 	AddReview(ctx context.Context, input model.AddReviewInput) (*model.AddReviewPayload, error)
+}
+type OrderResolver interface {
+	Items(ctx context.Context, obj *model.Order) ([]model.OrderItem, error)
 }
 type OrderItemResolver interface {
 	Product(ctx context.Context, obj *model.OrderItem) (*model.Product, error)
@@ -1991,11 +1995,11 @@ func (ec *executionContext) _Order_items(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Order_items(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Items, nil
+			return ec.Resolvers.Order().Items(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrderItem) graphql.Marshaler {
-			return ec.marshalNOrderItem2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐOrderItemᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.OrderItem) graphql.Marshaler {
+			return ec.marshalNOrderItem2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐOrderItemᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2005,8 +2009,8 @@ func (ec *executionContext) fieldContext_Order_items(_ context.Context, field gr
 	fc = &graphql.FieldContext{
 		Object:     "Order",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OrderItem(ctx, field)
 		},
@@ -4750,33 +4754,34 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 		case "id":
 			out.Values[i] = ec._Order_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._Order_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "placedAt":
 			out.Values[i] = ec._Order_placedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "total":
 			out.Values[i] = ec._Order_total(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "itemCount":
 			out.Values[i] = ec._Order_itemCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "items":
-			out.Values[i] = ec._Order_items(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_items(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -5897,11 +5902,15 @@ func (ec *executionContext) marshalNOrderEdge2ᚕgithubᚗcomᚋfrontdeskᚋfron
 	return ret
 }
 
-func (ec *executionContext) marshalNOrderItem2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐOrderItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrderItem) graphql.Marshaler {
+func (ec *executionContext) marshalNOrderItem2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐOrderItem(ctx context.Context, sel ast.SelectionSet, v model.OrderItem) graphql.Marshaler {
+	return ec._OrderItem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOrderItem2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐOrderItemᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OrderItem) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOrderItem2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐOrderItem(ctx, sel, v[i])
+		return ec.marshalNOrderItem2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐOrderItem(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -5911,14 +5920,6 @@ func (ec *executionContext) marshalNOrderItem2ᚕᚖgithubᚗcomᚋfrontdeskᚋf
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNOrderItem2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐOrderItem(ctx context.Context, sel ast.SelectionSet, v *model.OrderItem) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "OrderItem!")
-		return graphql.Null
-	}
-	return ec._OrderItem(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOrderStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐOrderStatus(ctx context.Context, v any) (model.OrderStatus, error) {

@@ -21,201 +21,161 @@ func operation(t *testing.T, file string) string {
 	return string(src)
 }
 
-func golden(name string) string { return filepath.Join("testdata", name+".golden.json") }
-
-type resolverCase struct {
-	name      string
-	anonymous bool
-	query     string
-	vars      map[string]any
-	want      string           // exact JSON; empty means compare with testdata/<name>.golden.json
-	wantCalls map[string]int64 // when set, the exact upstream calls per service
-}
-
-func runCases(t *testing.T, cases []resolverCase) {
-	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			kit := graphtest.New(t)
-			if tc.anonymous {
-				kit.Anonymous()
-			}
-			resp := kit.Post(t, tc.query, tc.vars)
-			if resp.Status != 200 {
-				t.Errorf("status = %d, want 200", resp.Status)
-			}
-			if tc.want != "" {
-				bfftest.AssertJSON(t, resp.Body, tc.want)
-			} else {
-				bfftest.AssertGolden(t, golden(tc.name), resp.Body, *update)
-			}
-			if tc.wantCalls != nil {
-				got := kit.CallsByService()
-				if len(got) != len(tc.wantCalls) {
-					t.Errorf("upstream calls = %v, want %v", got, tc.wantCalls)
-				}
-				for s, n := range tc.wantCalls {
-					if got[s] != n {
-						t.Errorf("upstream calls = %v, want %v", got, tc.wantCalls)
-						break
-					}
-				}
-			}
-		})
-	}
-}
-
 var none = map[string]int64{}
 
+func newKit(t testing.TB) *bfftest.Kit { return graphtest.New(t) }
+
 func TestQueries(t *testing.T) {
-	runCases(t, []resolverCase{
+	bfftest.RunCases(t, newKit, []bfftest.Case{
 		{
-			name:  "me",
-			query: `{ me { id name firstName email } }`,
-			want:  `{"data":{"me":{"id":"usr_0001","name":"Ada Lovelace","firstName":"Ada","email":"ada.lovelace@example.com"}}}`,
+			Name:  "me",
+			Query: `{ me { id name firstName email } }`,
+			Want:  `{"data":{"me":{"id":"usr_0001","name":"Ada Lovelace","firstName":"Ada","email":"ada.lovelace@example.com"}}}`,
 		},
 		{
-			name:      "me anonymous",
-			anonymous: true,
-			query:     `{ me { id } }`,
-			want:      `{"data":{"me":null}}`,
-			wantCalls: none,
+			Name:      "me anonymous",
+			Anonymous: true,
+			Query:     `{ me { id } }`,
+			Want:      `{"data":{"me":null}}`,
+			WantCalls: none,
 		},
-		{name: "home", query: operation(t, "home.graphql")},
+		{Name: "home", Query: operation(t, "home.graphql")},
 		{
-			name:      "home anonymous",
-			anonymous: true,
-			query:     `{ me { id } home { greeting recentOrders { id } featuredProducts(first: 1) { id } } }`,
-			want:      `{"data":{"me":null,"home":{"greeting":"Welcome!","recentOrders":[],"featuredProducts":[{"id":"prd_0059"}]}}}`,
+			Name:      "home anonymous",
+			Anonymous: true,
+			Query:     `{ me { id } home { greeting recentOrders { id } featuredProducts(first: 1) { id } } }`,
+			Want:      `{"data":{"me":null,"home":{"greeting":"Welcome!","recentOrders":[],"featuredProducts":[{"id":"prd_0059"}]}}}`,
 		},
-		{name: "product", query: operation(t, "product.graphql"), vars: map[string]any{"id": "prd_0059"}},
+		{Name: "product", Query: operation(t, "product.graphql"), Vars: map[string]any{"id": "prd_0059"}},
 		{
-			name:  "product not found",
-			query: `query($id: ID!) { product(id: $id) { id name } }`,
-			vars:  map[string]any{"id": "prd_9999"},
-			want: `{"data":{"product":null},"errors":[{"message":"product not found","path":["product"],
+			Name:  "product not found",
+			Query: `query($id: ID!) { product(id: $id) { id name } }`,
+			Vars:  map[string]any{"id": "prd_9999"},
+			Want: `{"data":{"product":null},"errors":[{"message":"product not found","path":["product"],
 				"locations":[{"line":1,"column":19}],"extensions":{"code":"NOT_FOUND"}}]}`,
 		},
-		{name: "search", query: operation(t, "search.graphql"), vars: map[string]any{"search": "atlas"}},
-		{name: "search second page", query: operation(t, "search.graphql"), vars: map[string]any{"after": "bzE6MTk"}},
+		{Name: "search", Query: operation(t, "search.graphql"), Vars: map[string]any{"search": "atlas"}},
+		{Name: "search second page", Query: operation(t, "search.graphql"), Vars: map[string]any{"after": "bzE6MTk"}},
 		{
-			name:  "search bad cursor",
-			query: operation(t, "search.graphql"),
-			vars:  map[string]any{"after": "not-a-cursor"},
-			want: `{"data":null,"errors":[{"message":"invalid cursor: after is not a cursor from this API","path":["products"],
+			Name:  "search bad cursor",
+			Query: operation(t, "search.graphql"),
+			Vars:  map[string]any{"after": "not-a-cursor"},
+			Want: `{"data":null,"errors":[{"message":"invalid cursor: after is not a cursor from this API","path":["products"],
 				"locations":[{"line":3,"column":3}],"extensions":{"code":"BAD_USER_INPUT"}}]}`,
-			wantCalls: none,
+			WantCalls: none,
 		},
 		{
-			name:  "page size over the mobile maximum",
-			query: `{ products(first: 51) { totalCount } }`,
-			want: `{"data":null,"errors":[{"message":"invalid page size: first must be between 1 and 50","path":["products"],
+			Name:  "page size over the mobile maximum",
+			Query: `{ products(first: 51) { totalCount } }`,
+			Want: `{"data":null,"errors":[{"message":"invalid page size: first must be between 1 and 50","path":["products"],
 				"locations":[{"line":1,"column":3}],"extensions":{"code":"BAD_USER_INPUT"}}]}`,
-			wantCalls: none,
+			WantCalls: none,
 		},
-		{name: "orders", query: `query { orders(first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status placedAt total itemCount items { quantity unitPrice product { id name } } } } } }`},
+		{Name: "orders", Query: `query { orders(first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status placedAt total itemCount items { quantity unitPrice product { id name } } } } } }`},
 		{
-			name:  "someone else's order is not found",
-			query: `{ order(id: "ord_00002") { id total } }`,
-			want: `{"data":{"order":null},"errors":[{"message":"order not found","path":["order"],
+			Name:  "someone else's order is not found",
+			Query: `{ order(id: "ord_00002") { id total } }`,
+			Want: `{"data":{"order":null},"errors":[{"message":"order not found","path":["order"],
 				"locations":[{"line":1,"column":3}],"extensions":{"code":"NOT_FOUND"}}]}`,
 		},
 		{
-			name:      "orders need a signed-in customer",
-			anonymous: true,
-			query:     `{ orders { totalCount } }`,
-			want: `{"data":null,"errors":[{"message":"sign in to see this","path":["orders"],
+			Name:      "orders need a signed-in customer",
+			Anonymous: true,
+			Query:     `{ orders { totalCount } }`,
+			Want: `{"data":null,"errors":[{"message":"sign in to see this","path":["orders"],
 				"locations":[{"line":1,"column":3}],"extensions":{"code":"UNAUTHENTICATED"}}]}`,
-			wantCalls: none,
+			WantCalls: none,
 		},
-	})
+	}, *update)
 }
 
 func TestMutations(t *testing.T) {
 	placeOrder := operation(t, "placeOrder.graphql")
 	addReview := operation(t, "addReview.graphql")
 	item := func(id string, qty int) map[string]any { return map[string]any{"productId": id, "quantity": qty} }
-	runCases(t, []resolverCase{
+	bfftest.RunCases(t, newKit, []bfftest.Case{
 		{
-			name:      "placeOrder",
-			query:     placeOrder,
-			vars:      map[string]any{"items": []any{item("prd_0059", 2), item("prd_0078", 1)}},
-			wantCalls: map[string]int64{"catalog": 1, "orders": 1},
+			Name:      "placeOrder",
+			Query:     placeOrder,
+			Vars:      map[string]any{"items": []any{item("prd_0059", 2), item("prd_0078", 1)}},
+			WantCalls: map[string]int64{"catalog": 1, "orders": 1},
 		},
 		{
-			name:  "placeOrder unknown product",
-			query: placeOrder,
-			vars:  map[string]any{"items": []any{item("prd_9999", 1)}},
-			want: `{"data":null,"errors":[{"message":"product prd_9999 does not exist","path":["placeOrder"],
+			Name:  "placeOrder unknown product",
+			Query: placeOrder,
+			Vars:  map[string]any{"items": []any{item("prd_9999", 1)}},
+			Want: `{"data":null,"errors":[{"message":"product prd_9999 does not exist","path":["placeOrder"],
 				"locations":[{"line":3,"column":3}],"extensions":{"code":"BAD_USER_INPUT"}}]}`,
-			wantCalls: map[string]int64{"catalog": 1},
+			WantCalls: map[string]int64{"catalog": 1},
 		},
 		{
-			name:  "placeOrder zero quantity makes no upstream call",
-			query: placeOrder,
-			vars:  map[string]any{"items": []any{item("prd_0059", 0)}},
-			want: `{"data":null,"errors":[{"message":"quantity must be between 1 and 99","path":["placeOrder"],
+			Name:  "placeOrder zero quantity makes no upstream call",
+			Query: placeOrder,
+			Vars:  map[string]any{"items": []any{item("prd_0059", 0)}},
+			Want: `{"data":null,"errors":[{"message":"quantity must be between 1 and 99","path":["placeOrder"],
 				"locations":[{"line":3,"column":3}],"extensions":{"code":"BAD_USER_INPUT"}}]}`,
-			wantCalls: none,
+			WantCalls: none,
 		},
 		{
-			name:  "placeOrder duplicate product",
-			query: placeOrder,
-			vars:  map[string]any{"items": []any{item("prd_0059", 1), item("prd_0059", 2)}},
-			want: `{"data":null,"errors":[{"message":"each product may appear once per order","path":["placeOrder"],
+			Name:  "placeOrder duplicate product",
+			Query: placeOrder,
+			Vars:  map[string]any{"items": []any{item("prd_0059", 1), item("prd_0059", 2)}},
+			Want: `{"data":null,"errors":[{"message":"each product may appear once per order","path":["placeOrder"],
 				"locations":[{"line":3,"column":3}],"extensions":{"code":"BAD_USER_INPUT"}}]}`,
-			wantCalls: none,
+			WantCalls: none,
 		},
 		{
-			name:  "placeOrder without items",
-			query: placeOrder,
-			vars:  map[string]any{"items": []any{}},
-			want: `{"data":null,"errors":[{"message":"an order has 1 to 20 items","path":["placeOrder"],
+			Name:  "placeOrder without items",
+			Query: placeOrder,
+			Vars:  map[string]any{"items": []any{}},
+			Want: `{"data":null,"errors":[{"message":"an order has 1 to 20 items","path":["placeOrder"],
 				"locations":[{"line":3,"column":3}],"extensions":{"code":"BAD_USER_INPUT"}}]}`,
-			wantCalls: none,
+			WantCalls: none,
 		},
 		{
-			name:      "placeOrder anonymous",
-			anonymous: true,
-			query:     placeOrder,
-			vars:      map[string]any{"items": []any{item("prd_0059", 1)}},
-			want: `{"data":null,"errors":[{"message":"sign in to see this","path":["placeOrder"],
+			Name:      "placeOrder anonymous",
+			Anonymous: true,
+			Query:     placeOrder,
+			Vars:      map[string]any{"items": []any{item("prd_0059", 1)}},
+			Want: `{"data":null,"errors":[{"message":"sign in to see this","path":["placeOrder"],
 				"locations":[{"line":3,"column":3}],"extensions":{"code":"UNAUTHENTICATED"}}]}`,
-			wantCalls: none,
+			WantCalls: none,
 		},
 		{
-			name:  "addReview",
-			query: addReview,
-			vars: map[string]any{"input": map[string]any{
+			Name:  "addReview",
+			Query: addReview,
+			Vars: map[string]any{"input": map[string]any{
 				"productId": "prd_0059", "rating": 5, "title": "  Great guide  ", "body": "Took it up the Matterhorn."}},
-			wantCalls: map[string]int64{"catalog": 1, "reviews": 1},
+			WantCalls: map[string]int64{"catalog": 1, "reviews": 1},
 		},
 		{
-			name:  "addReview rating out of range",
-			query: addReview,
-			vars: map[string]any{"input": map[string]any{
+			Name:  "addReview rating out of range",
+			Query: addReview,
+			Vars: map[string]any{"input": map[string]any{
 				"productId": "prd_0059", "rating": 9, "title": "Nine", "body": ""}},
-			want: `{"data":null,"errors":[{"message":"rating must be between 1 and 5","path":["addReview"],
+			Want: `{"data":null,"errors":[{"message":"rating must be between 1 and 5","path":["addReview"],
 				"locations":[{"line":3,"column":3}],"extensions":{"code":"BAD_USER_INPUT"}}]}`,
-			wantCalls: none,
+			WantCalls: none,
 		},
 		{
-			name:  "addReview blank title",
-			query: addReview,
-			vars: map[string]any{"input": map[string]any{
+			Name:  "addReview blank title",
+			Query: addReview,
+			Vars: map[string]any{"input": map[string]any{
 				"productId": "prd_0059", "rating": 3, "title": "   ", "body": "x"}},
-			want: `{"data":null,"errors":[{"message":"title must have 1 to 120 characters","path":["addReview"],
+			Want: `{"data":null,"errors":[{"message":"title must have 1 to 120 characters","path":["addReview"],
 				"locations":[{"line":3,"column":3}],"extensions":{"code":"BAD_USER_INPUT"}}]}`,
-			wantCalls: none,
+			WantCalls: none,
 		},
-	})
+	}, *update)
 }
 
 // TestPlacedOrderIsListed follows a placed order into the order history.
 func TestPlacedOrderIsListed(t *testing.T) {
 	kit := graphtest.New(t)
 	var placed struct {
-		PlaceOrder struct{ Order struct{ ID, Status, Total string } }
+		PlaceOrder struct {
+			Order struct{ ID, Status, Total string }
+		}
 	}
 	kit.Client.MustPost(`mutation($items: [PlaceOrderItemInput!]!) { placeOrder(input: {items: $items}) { order { id status total } } }`, &placed,
 		clientVars(map[string]any{"items": []any{map[string]any{"productId": "prd_0078", "quantity": 3}}}))
@@ -223,7 +183,9 @@ func TestPlacedOrderIsListed(t *testing.T) {
 		t.Fatalf("placed order = %+v, want PENDING for $47.97", placed.PlaceOrder.Order)
 	}
 	var list struct {
-		Orders struct{ Edges []struct{ Node struct{ ID string } } }
+		Orders struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	kit.Client.MustPost(`{ orders(first: 1) { edges { node { id } } } }`, &list)
 	if len(list.Orders.Edges) != 1 || list.Orders.Edges[0].Node.ID != placed.PlaceOrder.Order.ID {

@@ -158,6 +158,12 @@ func (r *mutationResolver) AddReview(ctx context.Context, input model.AddReviewI
 	return &model.AddReviewPayload{Review: toReview(rev)}, nil
 }
 
+// Items is the resolver for the items field.
+func (r *orderResolver) Items(ctx context.Context, obj *model.Order) ([]model.OrderItem, error) {
+	// A resolver (gqlgen.yml) so the lines resolve concurrently with the order's other relations.
+	return obj.Items, nil
+}
+
 // Product is the resolver for the product field.
 func (r *orderItemResolver) Product(ctx context.Context, obj *model.OrderItem) (*model.Product, error) {
 	l, err := loader.From(ctx)
@@ -343,6 +349,9 @@ func (r *Resolver) Home() HomeResolver { return &homeResolver{r} }
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
+// Order returns OrderResolver implementation.
+func (r *Resolver) Order() OrderResolver { return &orderResolver{r} }
+
 // OrderItem returns OrderItemResolver implementation.
 func (r *Resolver) OrderItem() OrderItemResolver { return &orderItemResolver{r} }
 
@@ -358,6 +367,7 @@ func (r *Resolver) Review() ReviewResolver { return &reviewResolver{r} }
 type (
 	homeResolver      struct{ *Resolver }
 	mutationResolver  struct{ *Resolver }
+	orderResolver     struct{ *Resolver }
 	orderItemResolver struct{ *Resolver }
 	productResolver   struct{ *Resolver }
 	queryResolver     struct{ *Resolver }

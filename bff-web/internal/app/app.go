@@ -51,8 +51,8 @@ func New(cfg config.Config, clients *upstream.Clients, logger *slog.Logger, read
 		PaymentsAPI:  clients.Payments,
 		InventoryAPI: clients.Inventory,
 	}})
-	if identity == nil && cfg.DevSubject != "" {
-		identity = auth.Static(auth.Principal{Subject: cfg.DevSubject, Roles: []string{"admin", "support"}, ClientID: "web-admin"})
+	if identity == nil && cfg.Caller() != "" {
+		identity = auth.Static(auth.Principal{Subject: cfg.Caller(), Roles: []string{"admin", "support"}, ClientID: "web-admin"})
 	}
 	var mw []func(http.Handler) http.Handler
 	if identity != nil {

@@ -22,8 +22,9 @@ type Config struct {
 	// LogLevel is debug, info, warn or error.
 	LogLevel slog.Level `env:"LOG_LEVEL" envDefault:"info" json:"logLevel"`
 	// DevSubject makes every request act as this demo user until token
-	// verification lands (auth issue). Empty for anonymous; refused in production.
-	DevSubject string `env:"DEV_SUBJECT" envDefault:"usr_0196" json:"devSubject"`
+	// verification lands (auth issue). Development defaults to usr_0196;
+	// "anonymous" sends requests without a caller. Refused in production.
+	DevSubject string `env:"DEV_SUBJECT" json:"devSubject"`
 
 	Upstream upstream.Config  `json:"upstream"`
 	Loader   loader.Config    `json:"loader"`
@@ -33,13 +34,30 @@ type Config struct {
 // Production reports whether Env is production.
 func (c Config) Production() bool { return c.Env == "production" }
 
-// Load reads the configuration through getenv and checks it.
+// defaultDevSubject is the demo user development requests act as.
+const defaultDevSubject = "usr_0196"
+
+// Load reads the configuration through getenv and checks it. Production
+// turns the playground and introspection off whatever their variables say.
 func Load(getenv func(string) string) (Config, error) {
 	var c Config
 	if err := envconfig.Load(&c, getenv); err != nil {
 		return Config{}, err
 	}
+	if c.Production() {
+		c.Server.Playground, c.Server.Introspection = false, false
+	} else if c.DevSubject == "" {
+		c.DevSubject = defaultDevSubject
+	}
 	return c, c.Validate()
+}
+
+// Caller returns the subject development requests act as, or "" for none.
+func (c Config) Caller() string {
+	if c.DevSubject == "anonymous" {
+		return ""
+	}
+	return c.DevSubject
 }
 
 // Validate rejects inconsistent settings.
@@ -50,7 +68,7 @@ func (c Config) Validate() error {
 	case c.Production() && c.DevSubject != "":
 		return errors.New("DEV_SUBJECT is a development stand-in for authentication; unset it in production")
 	case c.Production() && (c.Server.Playground || c.Server.Introspection):
-		return errors.New("PLAYGROUND and INTROSPECTION must be false in production")
+		return errors.New("the playground and introspection are development features")
 	case c.Loader.Wait < 0 || c.Loader.BatchCapacity < 1 || c.Loader.Parallelism < 1:
 		return errors.New("LOADER_WAIT must be >= 0, LOADER_BATCH_CAPACITY and LOADER_PARALLELISM >= 1")
 	}

@@ -239,6 +239,7 @@ type MutationResolver interface {
 }
 type OrderResolver interface {
 	Customer(ctx context.Context, obj *model.Order) (*model.Customer, error)
+	Items(ctx context.Context, obj *model.Order) ([]model.OrderItem, error)
 
 	Payment(ctx context.Context, obj *model.Order) (*model.Payment, error)
 }
@@ -3277,11 +3278,11 @@ func (ec *executionContext) _Order_items(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Order_items(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Items, nil
+			return ec.Resolvers.Order().Items(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrderItem) graphql.Marshaler {
-			return ec.marshalNOrderItem2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐOrderItemᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.OrderItem) graphql.Marshaler {
+			return ec.marshalNOrderItem2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐOrderItemᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3291,8 +3292,8 @@ func (ec *executionContext) fieldContext_Order_items(_ context.Context, field gr
 	fc = &graphql.FieldContext{
 		Object:     "Order",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OrderItem(ctx, field)
 		},
@@ -7279,10 +7280,11 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 					return ec._Order_customer(ctx, field, obj)
 				})
 		case "items":
-			out.Values[i] = ec._Order_items(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_items(ctx, field, obj)
+				})
 		case "total":
 			out.Values[i] = ec._Order_total(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -8733,11 +8735,15 @@ func (ec *executionContext) marshalNOrderEdge2ᚕgithubᚗcomᚋfrontdeskᚋfron
 	return ret
 }
 
-func (ec *executionContext) marshalNOrderItem2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐOrderItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrderItem) graphql.Marshaler {
+func (ec *executionContext) marshalNOrderItem2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐOrderItem(ctx context.Context, sel ast.SelectionSet, v model.OrderItem) graphql.Marshaler {
+	return ec._OrderItem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOrderItem2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐOrderItemᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OrderItem) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOrderItem2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐOrderItem(ctx, sel, v[i])
+		return ec.marshalNOrderItem2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐOrderItem(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -8747,14 +8753,6 @@ func (ec *executionContext) marshalNOrderItem2ᚕᚖgithubᚗcomᚋfrontdeskᚋf
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNOrderItem2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐOrderItem(ctx context.Context, sel ast.SelectionSet, v *model.OrderItem) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "OrderItem!")
-		return graphql.Null
-	}
-	return ec._OrderItem(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOrderOrderField2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐOrderOrderField(ctx context.Context, v any) (model.OrderOrderField, error) {

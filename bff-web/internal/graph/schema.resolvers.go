@@ -126,6 +126,12 @@ func (r *orderResolver) Customer(ctx context.Context, obj *model.Order) (*model.
 	return loadCustomer(ctx, obj.CustomerID)
 }
 
+// Items is the resolver for the items field.
+func (r *orderResolver) Items(ctx context.Context, obj *model.Order) ([]model.OrderItem, error) {
+	// A resolver (gqlgen.yml) so the lines resolve concurrently with the order's other relations.
+	return obj.Items, nil
+}
+
 // Payment is the resolver for the payment field.
 func (r *orderResolver) Payment(ctx context.Context, obj *model.Order) (*model.Payment, error) {
 	if obj.PaymentID == nil {

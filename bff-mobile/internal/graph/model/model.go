@@ -54,7 +54,7 @@ type Order struct {
 	Status      OrderStatus
 	PlacedAt    time.Time
 	TotalAmount money.Money
-	Items       []*OrderItem
+	Items       []OrderItem
 }
 
 // Total is the order total formatted for display.

@@ -14,7 +14,7 @@ type Order struct {
 	ID         string
 	Status     OrderStatus
 	CustomerID string
-	Items      []*OrderItem
+	Items      []OrderItem
 	Total      money.Money
 	PaymentID  *string
 	CreatedAt  time.Time

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/frontdesk/frontdesk/services/demo"
+	"github.com/frontdesk/frontdesk/services/ops"
+)
+
+// shutdownTimeout bounds graceful shutdown.
+const shutdownTimeout = 10 * time.Second
+
+// run serves every demo service until ctx is done, then shuts them down
+// gracefully. It prints one "name URL" line per service to stdout.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stdout, nil))
+	set, err := demo.New(demo.WithFaults(cfg.faults), demo.WithOpsOptions(ops.WithLogger(logger)))
+	if err != nil {
+		return fmt.Errorf("build services: %w", err)
+	}
+
+	var servers []*http.Server
+	var listeners []net.Listener
+	defer func() {
+		for _, ln := range listeners {
+			_ = ln.Close() // already closed by Shutdown unless startup failed
+		}
+	}()
+	for _, name := range demo.Names() {
+		addr := net.JoinHostPort(cfg.host, strconv.Itoa(cfg.ports[name]))
+		ln, err := new(net.ListenConfig).Listen(ctx, "tcp", addr)
+		if err != nil {
+			return fmt.Errorf("listen for %s: %w", name, err)
+		}
+		listeners = append(listeners, ln)
+		servers = append(servers, newServer(set.Handler(name), logger))
+		fmt.Fprintf(stdout, "%-9s http://%s\n", name, ln.Addr())
+	}
+
+	errc := make(chan error, len(servers))
+	var wg sync.WaitGroup
+	for i, srv := range servers {
+		wg.Go(func() {
+			if err := srv.Serve(listeners[i]); !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("serve %s: %w", demo.Names()[i], err)
+			}
+		})
+	}
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+	}
+	logger.InfoContext(ctx, "shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	var shutdownErrs []error
+	for _, srv := range servers {
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			shutdownErrs = append(shutdownErrs, fmt.Errorf("shutdown: %w", err))
+		}
+	}
+	wg.Wait()
+	return errors.Join(append([]error{serveErr}, shutdownErrs...)...)
+}
+
+// newServer returns a server for h with explicit timeouts. WriteTimeout
+// leaves room for the largest injectable latency.
+func newServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      2*ops.MaxDelayMs*time.Millisecond + 30*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}

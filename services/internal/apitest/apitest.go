@@ -1,0 +1,69 @@
+// Package apitest drives handlers in the demo services' tests: it sends a
+// request to an http.Handler and decodes or checks the answer.
+package apitest
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/frontdesk/frontdesk/services/internal/httpapi"
+)
+
+// Do serves one request to h. A non-empty body is sent as JSON.
+func Do(t testing.TB, h http.Handler, method, target, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, target, strings.NewReader(body)) //nolint:noctx // test helper: the request context is the test's
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// Decode checks that rec has status want and a JSON body, and decodes it.
+func Decode[T any](t testing.TB, rec *httptest.ResponseRecorder, want int) T {
+	t.Helper()
+	var v T
+	if rec.Code != want {
+		t.Fatalf("status = %d, want %d; body %s", rec.Code, want, rec.Body)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+		t.Fatalf("Content-Type = %q, want application/json", ct)
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("decode %s: %v", rec.Body, err)
+	}
+	return v
+}
+
+// Get serves GET target to h and decodes a 200 answer.
+func Get[T any](t testing.TB, h http.Handler, target string) T {
+	t.Helper()
+	return Decode[T](t, Do(t, h, http.MethodGet, target, ""), http.StatusOK)
+}
+
+// ExpectError checks that rec is an error answer with the given status and
+// code and returns its message.
+func ExpectError(t testing.TB, rec *httptest.ResponseRecorder, status int, code string) string {
+	t.Helper()
+	body := Decode[httpapi.ErrorBody](t, rec, status)
+	if body.Error.Code != code {
+		t.Fatalf("error code = %q, want %q (message %q)", body.Error.Code, code, body.Error.Message)
+	}
+	if body.Error.Message == "" {
+		t.Fatal("error message is empty")
+	}
+	return body.Error.Message
+}
+
+// CacheControl checks rec's Cache-Control header.
+func CacheControl(t testing.TB, rec *httptest.ResponseRecorder, want string) {
+	t.Helper()
+	if got := rec.Header().Get("Cache-Control"); got != want {
+		t.Errorf("Cache-Control = %q, want %q", got, want)
+	}
+}
