@@ -19,6 +19,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
@@ -57,7 +59,44 @@ func (e *NotFoundError) Is(target error) bool { return target == restclient.ErrN
 
 // Loader loads values of type V by key of type K for one request.
 type Loader[K comparable, V any] struct {
-	dl *dataloader.Loader[K, V]
+	dl       *dataloader.Loader[K, V]
+	batch    dataloader.BatchFunc[K, V]
+	capacity int
+	disabled bool
+}
+
+// Prefetch loads keys now, bypassing the wait window: it calls the batch
+// function directly (one call per BatchCapacity distinct keys, in parallel)
+// and primes this request's cache with the values found. A list resolver
+// calls it with the keys its children will load one by one; they then find
+// their values cached, so the number of upstream calls no longer depends on
+// the children's loads all arriving within Wait. Keys that failed or were not
+// found are not primed: a child's Load fetches (and reports) them itself.
+// Prefetch returns when the values are cached; it does nothing when batching
+// is disabled.
+func (l *Loader[K, V]) Prefetch(ctx context.Context, keys []K) {
+	if l.disabled || len(keys) == 0 {
+		return
+	}
+	seen := make(map[K]bool, len(keys))
+	uniq := make([]K, 0, len(keys))
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			uniq = append(uniq, k)
+		}
+	}
+	var wg sync.WaitGroup
+	for chunk := range slices.Chunk(uniq, l.capacity) {
+		wg.Go(func() {
+			for i, r := range l.batch(ctx, chunk) {
+				if r.Error == nil {
+					l.dl.Prime(ctx, chunk[i], r.Data)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // Load returns the value of key, batched with the other loads of its tick.
@@ -135,7 +174,13 @@ func newLoader[K comparable, V any](cfg Config, batch dataloader.BatchFunc[K, V]
 			dataloader.WithCache[K, V](&dataloader.NoCache[K, V]{}),
 		}
 	}
-	return &Loader[K, V]{dl: dataloader.NewBatchedLoader(safe(batch), opts...)}
+	batch = safe(batch)
+	return &Loader[K, V]{
+		dl:       dataloader.NewBatchedLoader(batch, opts...),
+		batch:    batch,
+		capacity: max(cfg.BatchCapacity, 1),
+		disabled: cfg.Disabled,
+	}
 }
 
 // safe keeps a panic in a batch function from reaching dataloader's own
@@ -178,4 +223,15 @@ func failAll[V any](n int, err error) []*dataloader.Result[V] {
 		results[i] = &dataloader.Result[V]{Error: err}
 	}
 	return results
+}
+
+// Together runs fetches (Prefetch calls) concurrently and returns when all
+// are done, so a list resolver's prefetches cost one round trip, not one per
+// service.
+func Together(fetches ...func()) {
+	var wg sync.WaitGroup
+	for _, f := range fetches {
+		wg.Go(f)
+	}
+	wg.Wait()
 }

@@ -57,6 +57,7 @@ func (r *homeResolver) RecentOrders(ctx context.Context, obj *model.Home, first 
 	if err != nil {
 		return nil, err
 	}
+	prefetchOrders(ctx, page.Orders)
 	return toOrders(page.Orders)
 }
 
@@ -70,6 +71,7 @@ func (r *homeResolver) FeaturedProducts(ctx context.Context, obj *model.Home, fi
 	if err != nil {
 		return nil, err
 	}
+	prefetchProducts(ctx, page.Products)
 	out := make([]model.Product, len(page.Products))
 	for i, p := range page.Products {
 		out[i] = *toProduct(p)
@@ -274,6 +276,7 @@ func (r *queryResolver) Products(ctx context.Context, search *string, first *int
 	if err != nil {
 		return nil, err
 	}
+	prefetchProducts(ctx, page.Products, "edges", "node")
 	info, cursors := w.Page(len(page.Products), page.Total)
 	edges := make([]model.ProductEdge, len(page.Products))
 	for i, p := range page.Products {
@@ -317,6 +320,7 @@ func (r *queryResolver) Orders(ctx context.Context, first *int, after *string) (
 	if err != nil {
 		return nil, err
 	}
+	prefetchOrders(ctx, page.Orders, "edges", "node")
 	nodes, err := toOrders(page.Orders)
 	if err != nil {
 		return nil, err

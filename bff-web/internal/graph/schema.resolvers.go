@@ -40,6 +40,7 @@ func (r *customerResolver) Orders(ctx context.Context, obj *model.Customer, firs
 	if err != nil {
 		return nil, err
 	}
+	prefetchOrders(ctx, page.Orders, "edges", "node")
 	return orderConnection(w, page)
 }
 
@@ -196,6 +197,7 @@ func (r *productResolver) Reviews(ctx context.Context, obj *model.Product, statu
 	if err != nil {
 		return nil, err
 	}
+	prefetchReviews(ctx, page.Reviews, "edges", "node")
 	return reviewConnection(w, page)
 }
 
@@ -255,6 +257,7 @@ func (r *queryResolver) Orders(ctx context.Context, filter *model.OrderFilter, f
 	if err != nil {
 		return nil, err
 	}
+	prefetchOrders(ctx, page.Orders, "edges", "node")
 	return orderConnection(w, page)
 }
 
@@ -319,6 +322,7 @@ func (r *queryResolver) Products(ctx context.Context, search *string, category *
 	if err != nil {
 		return nil, err
 	}
+	prefetchProducts(ctx, page.Products, "edges", "node")
 	info, cursors := w.Page(len(page.Products), page.Total)
 	edges := make([]model.ProductEdge, len(page.Products))
 	for i, p := range page.Products {
@@ -346,6 +350,7 @@ func (r *queryResolver) Reviews(ctx context.Context, status *model.ReviewStatus,
 	if err != nil {
 		return nil, err
 	}
+	prefetchReviews(ctx, page.Reviews, "edges", "node")
 	return reviewConnection(w, page)
 }
 

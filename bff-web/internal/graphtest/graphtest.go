@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/frontdesk/frontdesk/bff-web/internal/app"
 	"github.com/frontdesk/frontdesk/bff-web/internal/config"
@@ -21,13 +20,8 @@ import (
 // DefaultStaff is the caller of a new kit: a seeded admin.
 const DefaultStaff = "usr_0196"
 
-// LoaderWait is the kit's batch window. It is far longer than production's
-// (1 ms) so that a batch never splits on a loaded, race-instrumented CI
-// machine and call counts stay exact; a resolver that bypasses its loader
-// still makes one call per entity, whatever the window.
-const LoaderWait = 50 * time.Millisecond
-
-// New starts bff-web over freshly seeded demo services, acting as
+// New starts bff-web, with its production loader settings, over freshly
+// seeded demo services, acting as
 // DefaultStaff. opts shape the services (faults, replacement handlers).
 func New(t testing.TB, opts ...servicestest.Option) *bfftest.Kit {
 	t.Helper()
@@ -46,7 +40,6 @@ func NewWithConfig(t testing.TB, configure func(*config.Config), opts ...service
 		up.Timeout, up.MaxResponseBytes = cfg.Upstream.Timeout, cfg.Upstream.MaxResponseBytes
 		cfg.Upstream = up
 		cfg.DevSubject = "anonymous" // the kit sets the caller itself
-		cfg.Loader.Wait = LoaderWait
 		if configure != nil {
 			configure(&cfg)
 		}
