@@ -14,16 +14,7 @@ import (
 // query, serves the playground and health endpoints, and shuts down cleanly.
 func TestRun(t *testing.T) {
 	ups := servicestest.Start(t)
-	base := bfftest.StartRun(t, run, map[string]string{
-		"ADDR":          "127.0.0.1:0",
-		"USERS_URL":     ups.URL("users"),
-		"CATALOG_URL":   ups.URL("catalog"),
-		"INVENTORY_URL": ups.URL("inventory"),
-		"ORDERS_URL":    ups.URL("orders"),
-		"REVIEWS_URL":   ups.URL("reviews"),
-		"PAYMENTS_URL":  ups.URL("payments"),
-		"LOG_LEVEL":     "warn",
-	})
+	base := bfftest.StartRun(t, run, bfftest.UpstreamEnv(ups, map[string]string{"ADDR": "127.0.0.1:0", "LOG_LEVEL": "warn"}))
 
 	body := `{"query":"{ me { id } home { greeting featuredProducts(first: 2) { id inStock rating { count } } } }"}`
 	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(body))

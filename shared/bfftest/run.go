@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"maps"
 	"regexp"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/frontdesk/frontdesk/services/servicestest"
 )
 
 // RunFunc is the signature of a binary's run function.
@@ -73,4 +76,18 @@ func (b *notifyingBuffer) Bytes() []byte {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return bytes.Clone(b.buf.Bytes())
+}
+
+// UpstreamEnv returns the environment that points a BFF at ups, plus extra.
+func UpstreamEnv(ups *servicestest.Upstreams, extra map[string]string) map[string]string {
+	env := map[string]string{
+		"USERS_URL":     ups.URL("users"),
+		"CATALOG_URL":   ups.URL("catalog"),
+		"INVENTORY_URL": ups.URL("inventory"),
+		"ORDERS_URL":    ups.URL("orders"),
+		"REVIEWS_URL":   ups.URL("reviews"),
+		"PAYMENTS_URL":  ups.URL("payments"),
+	}
+	maps.Copy(env, extra)
+	return env
 }

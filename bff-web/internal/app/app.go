@@ -9,9 +9,8 @@ import (
 	"github.com/frontdesk/frontdesk/bff-web/internal/config"
 	"github.com/frontdesk/frontdesk/bff-web/internal/graph"
 	"github.com/frontdesk/frontdesk/shared/auth"
+	"github.com/frontdesk/frontdesk/shared/bff"
 	"github.com/frontdesk/frontdesk/shared/gqlserver"
-	"github.com/frontdesk/frontdesk/shared/gqlserver/playground"
-	"github.com/frontdesk/frontdesk/shared/loader"
 	"github.com/frontdesk/frontdesk/shared/upstream"
 )
 
@@ -39,37 +38,26 @@ query Orders {
 }
 `
 
-// New returns bff-web's routes. identity, when not nil, runs before the
-// loaders and puts the caller in the context (tests use it; without it the
-// configured DevSubject, if any, is the caller).
+// New returns bff-web's routes. identity, when not nil, puts the caller in
+// the context (tests use it); without it development acts as the configured
+// DEV_SUBJECT.
 func New(cfg config.Config, clients *upstream.Clients, logger *slog.Logger, ready *gqlserver.Readiness, identity func(http.Handler) http.Handler) http.Handler {
-	es := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{
-		OrdersAPI:    clients.Orders,
-		UsersAPI:     clients.Users,
-		CatalogAPI:   clients.Catalog,
-		ReviewsAPI:   clients.Reviews,
-		PaymentsAPI:  clients.Payments,
-		InventoryAPI: clients.Inventory,
-	}})
-	if identity == nil && cfg.Caller() != "" {
-		identity = auth.Static(auth.Principal{Subject: cfg.Caller(), Roles: []string{"admin", "support"}, ClientID: "web-admin"})
-	}
-	var mw []func(http.Handler) http.Handler
-	if identity != nil {
-		mw = append(mw, identity)
-	}
-	mw = append(mw, loader.Middleware(cfg.Loader, loader.SourcesFrom(clients)))
-
-	var pg http.Handler
-	if cfg.Server.Playground {
-		pg = playground.Handler(playground.Config{Title: Name, Endpoint: "/graphql", DefaultQuery: ExampleQuery})
-	}
-	return gqlserver.NewMux(gqlserver.Options{
-		Name:       Name,
-		GraphQL:    gqlserver.NewGraphQL(es, logger, cfg.Server),
-		Middleware: mw,
-		Playground: pg,
-		Ready:      ready.Ready,
-		Config:     cfg.Server,
+	return bff.NewHandler(bff.Options{
+		Name: Name,
+		Schema: graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{
+			OrdersAPI:    clients.Orders,
+			UsersAPI:     clients.Users,
+			CatalogAPI:   clients.Catalog,
+			ReviewsAPI:   clients.Reviews,
+			PaymentsAPI:  clients.Payments,
+			InventoryAPI: clients.Inventory,
+		}}),
+		Config:       cfg.Config,
+		Clients:      clients,
+		Logger:       logger,
+		Ready:        ready,
+		ExampleQuery: ExampleQuery,
+		DevCaller:    auth.Principal{Roles: []string{"admin", "support"}, ClientID: "web-admin"},
+		Identity:     identity,
 	})
 }
