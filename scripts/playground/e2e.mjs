@@ -15,6 +15,11 @@
 // Options:
 //   --query Q            query to type (default: "{ hello }")
 //   --expect JSON        expected response JSON (default: {"data":{"hello":"world"}})
+//   --expect-contains S  the response pane must contain the text S and be a JSON
+//                        response without "errors" (repeatable; replaces the
+//                        default --expect unless --expect is given too)
+//   --wait-schema        wait for GraphiQL's startup introspection query to
+//                        return a schema before typing (fails if it does not)
 //   --expect-header N:V  the GraphQL request must carry header N with value V
 //                        (repeatable; checks Config.DefaultHeaders pre-fill)
 //   --screenshot FILE    save a PNG of the page after the run
@@ -29,8 +34,8 @@ import { isDeepStrictEqual } from "node:util";
 function usage(msg) {
   if (msg) console.error(`e2e: ${msg}`);
   console.error(
-    "usage: node e2e.mjs URL [--query Q] [--expect JSON] [--expect-header NAME:VALUE]... " +
-      "[--screenshot FILE] [--chromium PATH] [--timeout MS]",
+    "usage: node e2e.mjs URL [--query Q] [--expect JSON] [--expect-contains TEXT]... " +
+      "[--wait-schema] [--expect-header NAME:VALUE]... [--screenshot FILE] [--chromium PATH] [--timeout MS]",
   );
   process.exit(2);
 }
@@ -40,6 +45,9 @@ function parseArgs(argv) {
     url: "",
     query: "{ hello }",
     expect: { data: { hello: "world" } },
+    expectSet: false,
+    expectContains: [],
+    waitSchema: false,
     expectHeaders: [],
     screenshot: "",
     chromium: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -61,6 +69,13 @@ function parseArgs(argv) {
         } catch (e) {
           usage(`--expect is not JSON: ${e.message}`);
         }
+        opts.expectSet = true;
+        break;
+      case "--expect-contains":
+        opts.expectContains.push(val());
+        break;
+      case "--wait-schema":
+        opts.waitSchema = true;
         break;
       case "--expect-header": {
         const v = val();
@@ -89,6 +104,8 @@ function parseArgs(argv) {
     }
   }
   if (!opts.url) usage("missing URL");
+  // --expect-contains alone checks only the texts (and the absence of errors).
+  if (opts.expectContains.length && !opts.expectSet) opts.expect = undefined;
   try {
     const u = new URL(opts.url);
     if (u.protocol !== "http:" && u.protocol !== "https:") usage("URL must be http(s)");
@@ -104,6 +121,7 @@ const origin = new URL(opts.url).origin;
 const blocked = []; // off-origin request attempts
 const problems = []; // console errors, page errors, CSP violations
 const graphqlRequests = []; // non-introspection POSTs the page made
+const introspections = []; // GraphiQL's introspection answers: { status, types }
 const log = (...a) => console.log("e2e:", ...a);
 
 // Runs in the page (via CDP, so the page's CSP does not apply to it) before
@@ -174,6 +192,25 @@ try {
     if (body.operationName === "IntrospectionQuery") return;
     graphqlRequests.push({ url: req.url(), body, headers: req.headers() });
   });
+  page.on("response", async (res) => {
+    const req = res.request();
+    if (req.method() !== "POST") return;
+    let body = {};
+    try {
+      body = JSON.parse(req.postData() || "{}");
+    } catch {
+      return;
+    }
+    if (body.operationName !== "IntrospectionQuery") return;
+    let types = 0;
+    try {
+      const types_ = (await res.json())?.data?.__schema?.types;
+      types = Array.isArray(types_) ? types_.length : 0;
+    } catch {
+      // not JSON, or the page is gone
+    }
+    introspections.push({ status: res.status(), types });
+  });
 
   log(`loading ${opts.url}`);
   const resp = await page.goto(opts.url, { waitUntil: "load" });
@@ -187,6 +224,20 @@ try {
   await queryEditor.waitFor({ state: "visible" });
   log("GraphiQL query editor rendered");
 
+  // GraphiQL introspects the endpoint once at startup; with --wait-schema the
+  // schema must have arrived (so the editors know it) before the query is typed.
+  if (opts.waitSchema) {
+    const deadline = Date.now() + opts.timeout;
+    let got;
+    while (!(got = introspections.find((r) => r.status === 200 && r.types > 0))) {
+      if (Date.now() > deadline) {
+        throw new Error(`no schema from GraphiQL's introspection query (answers: ${JSON.stringify(introspections)})`);
+      }
+      await page.waitForTimeout(100);
+    }
+    log(`schema loaded by introspection (${got.types} types)`);
+  }
+
   // Type the query: select all, delete, insert the text (insertText avoids
   // CodeMirror's bracket auto-closing interfering with key-by-key typing).
   await queryEditor.click();
@@ -197,7 +248,27 @@ try {
     () => document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.getValue(),
   );
   if (typed !== opts.query) throw new Error(`query editor holds ${JSON.stringify(typed)}, want ${JSON.stringify(opts.query)}`);
-  log(`query set: ${opts.query}`);
+  // GraphiQL parses the query (and picks the operation name to send) in a
+  // change handler debounced by 100 ms; clicking run before it has seen the
+  // new text sends the previous document's operation name (e.g. "Orders" of
+  // bff-web's default query), which the server rejects (422). Wait until the
+  // editor's parsed document is the typed query.
+  try {
+    await page.waitForFunction(
+      (q) => {
+        const cm = document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror;
+        return cm.documentAST?.loc?.source?.body === q;
+      },
+      opts.query,
+      { polling: 50, timeout: opts.timeout },
+    );
+  } catch {
+    throw new Error("GraphiQL did not parse the typed query (is it valid GraphQL?)");
+  }
+  const opName = await page.evaluate(
+    () => document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.operationName,
+  );
+  log(`query set: ${opts.query}${opName ? ` (operation ${opName})` : ""}`);
 
   await page.locator("button.graphiql-execute-button").click();
   log("run button clicked");
@@ -216,13 +287,23 @@ try {
     } catch {
       parsed = undefined;
     }
-    if (parsed !== undefined && isDeepStrictEqual(parsed, opts.expect)) break;
+    const ok =
+      parsed !== undefined &&
+      (opts.expect === undefined || isDeepStrictEqual(parsed, opts.expect)) &&
+      (!opts.expectContains.length ||
+        (parsed && typeof parsed === "object" && !("errors" in parsed) && opts.expectContains.every((t) => shown.includes(t))));
+    if (ok) break;
     if (Date.now() > deadline) {
-      throw new Error(`response pane shows ${JSON.stringify(shown)}, want ${JSON.stringify(opts.expect)}`);
+      const want = [
+        opts.expect !== undefined ? JSON.stringify(opts.expect) : "",
+        ...opts.expectContains.map((t) => `text ${JSON.stringify(t)} (no errors)`),
+      ].filter(Boolean);
+      throw new Error(`response pane shows ${JSON.stringify(shown)}, want ${want.join(" and ")}`);
     }
     await page.waitForTimeout(100);
   }
   log(`response pane shows the expected JSON: ${JSON.stringify(JSON.parse(shown))}`);
+  for (const t of opts.expectContains) log(`response pane contains ${t}`);
 
   // The request GraphiQL sent.
   const sent = graphqlRequests.find((r) => r.body.query === opts.query);
