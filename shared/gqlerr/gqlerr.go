@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -116,21 +117,26 @@ func Classify(err error) *Error {
 	if nf, ok := errors.AsType[*loader.NotFoundError](err); ok {
 		return &Error{Code: NotFound, Message: nf.Kind + " not found", Err: err}
 	}
-	if errors.Is(err, relay.ErrInvalidCursor) || errors.Is(err, relay.ErrInvalidFirst) {
-		return &Error{Code: BadUserInput, Message: publicText(err), Err: err}
+	if ae, ok := errors.AsType[*relay.ArgumentError](err); ok {
+		// Only the argument error's own message is public: a resolver may
+		// have wrapped it with internal context.
+		return &Error{Code: BadUserInput, Message: ae.Message, Err: err}
 	}
 	if ue, ok := errors.AsType[*restclient.Error](err); ok {
 		return upstreamError(ue, err)
 	}
-	if kind, ok := restclient.KindOf(err); ok && (kind == restclient.KindTimeout || kind == restclient.KindCanceled) {
+	switch kind, _ := restclient.KindOf(err); kind {
+	case restclient.KindTimeout:
 		return &Error{Code: UpstreamTimeout, Message: "the request ran out of time", Err: err}
+	case restclient.KindCanceled:
+		return &Error{Code: UpstreamUnavailable, Message: msgCanceled, Err: err}
 	}
 	return &Error{Code: InternalServerError, Message: "internal server error", Err: err}
 }
 
-// publicText returns the text of a sentinel-wrapped error built by this
-// module for clients (relay's argument errors).
-func publicText(err error) string { return err.Error() }
+// msgCanceled is the public message of a call canceled because the client
+// went away, whether a bare context.Canceled or an upstream call's.
+const msgCanceled = "the request was canceled"
 
 func upstreamError(ue *restclient.Error, err error) *Error {
 	e := &Error{Service: ue.Service, Err: err}
@@ -145,7 +151,9 @@ func upstreamError(ue *restclient.Error, err error) *Error {
 		e.Code, e.Message = UpstreamTimeout, "the "+ue.Service+" service did not answer in time"
 	case restclient.KindBadResponse:
 		e.Code, e.Message = UpstreamBadResponse, "the "+ue.Service+" service gave an unusable answer"
-	default: // unavailable, canceled
+	case restclient.KindCanceled:
+		e.Code, e.Message = UpstreamUnavailable, msgCanceled
+	default: // unavailable
 		e.Code, e.Message = UpstreamUnavailable, "the "+ue.Service+" service is unavailable"
 	}
 	return e
@@ -173,9 +181,11 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		var pub *Error
 		switch cause := errors.Unwrap(gqlErr); {
 		case isGQL && cause == nil && gqlErr.Path == nil:
-			// gqlgen's transports report unreadable requests as bare gqlerrors;
-			// their text may echo the request body, so it is replaced.
-			pub = &Error{Code: BadRequest, Message: "the request is not a valid GraphQL-over-HTTP request", Err: err}
+			// gqlgen's transports report unreadable requests as bare gqlerrors
+			// whose text ends with the request body; neither the client nor
+			// the log gets the body.
+			text, _, _ := strings.Cut(gqlErr.Message, " body:")
+			pub = &Error{Code: BadRequest, Message: "the request is not a valid GraphQL-over-HTTP request", Err: errors.New(text)}
 		default:
 			pub = Classify(err)
 		}
@@ -185,12 +195,16 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			out.Extensions["service"] = pub.Service
 		}
 		if pub.Err != nil || pub.Code == InternalServerError {
+			logged := err
+			if pub.Code == BadRequest && pub.Err != nil {
+				logged = pub.Err // the transport error without the body
+			}
 			level := slog.LevelWarn
 			if pub.Code == InternalServerError {
 				level = slog.LevelError
 			}
 			logger.Log(ctx, level, "graphql error", slog.String("code", string(pub.Code)),
-				slog.String("path", out.Path.String()), slog.String("error", err.Error()))
+				slog.String("path", out.Path.String()), slog.String("error", logged.Error()))
 		}
 		return out
 	}

@@ -40,6 +40,8 @@ func upstreamErr(service string, kind restclient.Kind) error {
 func TestClassify(t *testing.T) {
 	typed := gqlerr.Wrap(gqlerr.Forbidden, "not yours", errors.New("user usr_0002 owns ord_00001"))
 	_, cursorErr := relayCursorError()
+	_, firstErr := relay.Count("first", ptr(51), 20, 50)
+	unbuildable := unbuildableRequest(t)
 	tests := []struct {
 		name        string
 		err         error
@@ -51,17 +53,22 @@ func TestClassify(t *testing.T) {
 		{"wrapped typed error passes through", fmt.Errorf("resolving order: %w", typed), gqlerr.Forbidden, "not yours", ""},
 		{"loader not found", fmt.Errorf("loading: %w", &loader.NotFoundError{Kind: "product", Key: "prd_9999"}), gqlerr.NotFound, "product not found", ""},
 		{"relay invalid cursor", cursorErr, gqlerr.BadUserInput, "invalid cursor: after is not a cursor from this API", ""},
-		{"relay invalid first", fmt.Errorf("%w: first must be between 1 and 50", relay.ErrInvalidFirst), gqlerr.BadUserInput, "invalid page size: first must be between 1 and 50", ""},
+		{"relay invalid first", firstErr, gqlerr.BadUserInput, "invalid page size: first must be between 1 and 50", ""},
+		{"wrapped relay cursor keeps only its message", fmt.Errorf("loading %s: %w", internalURL, cursorErr), gqlerr.BadUserInput, "invalid cursor: after is not a cursor from this API", ""},
+		{"wrapped relay first keeps only its message", fmt.Errorf("listing orders via %s: %w", internalURL, firstErr), gqlerr.BadUserInput, "invalid page size: first must be between 1 and 50", ""},
+		{"bare relay sentinel is internal", fmt.Errorf("%w: first must be between 1 and 50", relay.ErrInvalidFirst), gqlerr.InternalServerError, "internal server error", ""},
 		{"upstream not found", upstreamErr("catalog", restclient.KindNotFound), gqlerr.NotFound, "not found", "catalog"},
 		{"upstream bad request", upstreamErr("reviews", restclient.KindBadRequest), gqlerr.BadUserInput, "the reviews service rejected the input", "reviews"},
 		{"upstream conflict", upstreamErr("orders", restclient.KindConflict), gqlerr.Conflict, "the change conflicts with the current state", "orders"},
 		{"upstream unavailable", upstreamErr("catalog", restclient.KindUnavailable), gqlerr.UpstreamUnavailable, "the catalog service is unavailable", "catalog"},
 		{"upstream timeout", upstreamErr("inventory", restclient.KindTimeout), gqlerr.UpstreamTimeout, "the inventory service did not answer in time", "inventory"},
 		{"upstream bad response", upstreamErr("users", restclient.KindBadResponse), gqlerr.UpstreamBadResponse, "the users service gave an unusable answer", "users"},
-		{"upstream canceled", upstreamErr("payments", restclient.KindCanceled), gqlerr.UpstreamUnavailable, "the payments service is unavailable", "payments"},
+		{"upstream canceled", upstreamErr("payments", restclient.KindCanceled), gqlerr.UpstreamUnavailable, "the request was canceled", "payments"},
 		{"bare deadline", context.DeadlineExceeded, gqlerr.UpstreamTimeout, "the request ran out of time", ""},
 		{"wrapped deadline", fmt.Errorf("loading: %w", context.DeadlineExceeded), gqlerr.UpstreamTimeout, "the request ran out of time", ""},
-		{"bare canceled", context.Canceled, gqlerr.UpstreamTimeout, "the request ran out of time", ""},
+		{"bare canceled", context.Canceled, gqlerr.UpstreamUnavailable, "the request was canceled", ""},
+		{"wrapped canceled", fmt.Errorf("loading: %w", context.Canceled), gqlerr.UpstreamUnavailable, "the request was canceled", ""},
+		{"unbuildable upstream request", unbuildable, gqlerr.InternalServerError, "internal server error", ""},
 		{"arbitrary error", errors.New(internalDial), gqlerr.InternalServerError, "internal server error", ""},
 	}
 	for _, tt := range tests {
@@ -80,6 +87,21 @@ func TestClassify(t *testing.T) {
 			}
 		})
 	}
+}
+
+// unbuildableRequest returns the error of an upstream call whose body
+// cannot be encoded: the upstream never saw it.
+func unbuildableRequest(t *testing.T) error {
+	t.Helper()
+	c, err := restclient.New("catalog", "http://catalog.internal:3002", http.DefaultClient, restclient.Config{})
+	if err != nil {
+		t.Fatalf("restclient.New: %v", err)
+	}
+	err = c.Do(t.Context(), http.MethodPost, "/products", nil, map[string]any{"f": func() {}}, nil)
+	if err == nil {
+		t.Fatal("Do with an unencodable body succeeded")
+	}
+	return err
 }
 
 func relayCursorError() (relay.Window, error) {
@@ -136,6 +158,8 @@ func TestPresenter(t *testing.T) {
 		want string
 		// wantLog lists substrings of the log; nil means nothing is logged.
 		wantLog []string
+		// notLog lists substrings the log must not contain.
+		notLog []string
 	}{
 		{
 			name: "parse error kept",
@@ -151,7 +175,8 @@ func TestPresenter(t *testing.T) {
 			name:    "transport decode error replaced, body dropped",
 			err:     decodeErr,
 			want:    `{"message":"the request is not a valid GraphQL-over-HTTP request","extensions":{"code":"BAD_REQUEST"}}`,
-			wantLog: []string{`"level":"WARN"`, `"code":"BAD_REQUEST"`, "json request body could not be decoded", "password"},
+			wantLog: []string{`"level":"WARN"`, `"code":"BAD_REQUEST"`, "json request body could not be decoded: invalid character 'x'"},
+			notLog:  []string{"password", "body:"}, // request bodies stay out of the logs too
 		},
 		{
 			name:    "upstream error with path",
@@ -234,6 +259,11 @@ func TestPresenter(t *testing.T) {
 			for _, want := range tt.wantLog {
 				if !strings.Contains(logs.String(), want) {
 					t.Errorf("log %s lacks %q", logs.String(), want)
+				}
+			}
+			for _, secret := range tt.notLog {
+				if strings.Contains(logs.String(), secret) {
+					t.Errorf("log %s contains %q", logs.String(), secret)
 				}
 			}
 		})

@@ -23,6 +23,23 @@ var ErrInvalidCursor = errors.New("invalid cursor")
 // ErrInvalidFirst reports a page size outside the allowed range.
 var ErrInvalidFirst = errors.New("invalid page size")
 
+// ArgumentError is a pagination argument a client got wrong. Message is safe
+// to show to the client; Err is ErrInvalidCursor or ErrInvalidFirst, so
+// errors.Is(err, ErrInvalidCursor) keeps working through any wrapping.
+type ArgumentError struct {
+	Message string
+	Err     error
+}
+
+func (e *ArgumentError) Error() string { return e.Message }
+
+func (e *ArgumentError) Unwrap() error { return e.Err }
+
+// errNotACursor is the one error of a malformed `after`.
+func errNotACursor() error {
+	return &ArgumentError{Message: "invalid cursor: after is not a cursor from this API", Err: ErrInvalidCursor}
+}
+
 // PageInfo is the Relay PageInfo type, bound to the GraphQL PageInfo of every BFF.
 type PageInfo struct {
 	HasNextPage     bool    `json:"hasNextPage"`
@@ -44,7 +61,8 @@ type Window struct {
 
 // NewWindow checks the pagination arguments: first must lie in [1, maxFirst]
 // (nil means def) and after, when present, must be a cursor made by Cursor.
-// The errors wrap ErrInvalidFirst or ErrInvalidCursor and are safe to show.
+// The errors are *ArgumentError values wrapping ErrInvalidFirst or
+// ErrInvalidCursor; their text is safe to show.
 func NewWindow(first *int, after *string, def, maxFirst int) (Window, error) {
 	limit, err := Count("first", first, def, maxFirst)
 	if err != nil {
@@ -64,15 +82,15 @@ func NewWindow(first *int, after *string, def, maxFirst int) (Window, error) {
 func decode(cursor string) (int, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(cursor)
 	if err != nil || len(cursor) > 32 {
-		return 0, fmt.Errorf("%w: after is not a cursor from this API", ErrInvalidCursor)
+		return 0, errNotACursor()
 	}
 	digits, ok := strings.CutPrefix(string(raw), cursorPrefix)
 	if !ok {
-		return 0, fmt.Errorf("%w: after is not a cursor from this API", ErrInvalidCursor)
+		return 0, errNotACursor()
 	}
 	off, err := strconv.Atoi(digits)
 	if err != nil || off < 0 {
-		return 0, fmt.Errorf("%w: after is not a cursor from this API", ErrInvalidCursor)
+		return 0, errNotACursor()
 	}
 	return off, nil
 }
@@ -96,14 +114,18 @@ func (w Window) Page(n, total int) (PageInfo, []string) {
 }
 
 // Count checks an optional count argument (a small fixed-size list's `first`)
-// against [1, hi]; nil means def. The error wraps ErrInvalidFirst and is safe to show.
+// against [1, hi]; nil means def. The error is an *ArgumentError wrapping
+// ErrInvalidFirst; its text is safe to show.
 func Count(name string, v *int, def, hi int) (int, error) {
 	n := def
 	if v != nil {
 		n = *v
 	}
 	if n < 1 || n > hi {
-		return 0, fmt.Errorf("%w: %s must be between 1 and %d", ErrInvalidFirst, name, hi)
+		return 0, &ArgumentError{
+			Message: fmt.Sprintf("invalid page size: %s must be between 1 and %d", name, hi),
+			Err:     ErrInvalidFirst,
+		}
 	}
 	return n, nil
 }

@@ -101,7 +101,9 @@ func (c *Client) Get(ctx context.Context, path string, query url.Values, out any
 }
 
 // Do sends one request with body (JSON-encoded when not nil) and decodes a 2xx
-// JSON answer into out (ignored when out is nil). Failures are *Error values.
+// JSON answer into out (ignored when out is nil). Failures of the call are
+// *Error values; a request that cannot be built (an unencodable body, an
+// invalid method) is a plain error, as the upstream never saw it.
 func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) error {
 	op := method + " " + path
 	fail := func(kind Kind, status int, err error) error {
@@ -115,13 +117,15 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return fail(KindBadRequest, 0, fmt.Errorf("encoding request: %w", err))
+			// The upstream never saw this request: it is our bug, not a
+			// rejected input, so it is no *Error.
+			return fmt.Errorf("%s %s: encoding request: %w", c.service, op, err)
 		}
 		reqBody = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), reqBody)
 	if err != nil {
-		return fail(KindBadRequest, 0, err)
+		return fmt.Errorf("%s %s: building request: %w", c.service, op, err)
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {

@@ -2,6 +2,7 @@ package restclient_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -214,16 +215,50 @@ func TestDoSendsRequest(t *testing.T) {
 	}
 }
 
-func TestDoUnencodableBody(t *testing.T) {
-	var calls atomic.Int32
-	srv := serve(t, func(http.ResponseWriter, *http.Request) { calls.Add(1) })
-	err := newClient(t, srv.URL, restclient.Config{}).Do(t.Context(), http.MethodPost, "/x", nil, map[string]any{"f": func() {}}, nil)
-	e := asError(t, err)
-	if e.Kind != restclient.KindBadRequest || e.Status != 0 || e.Op != "POST /x" {
-		t.Errorf("Kind, Status, Op = %v, %d, %q; want bad request, 0, POST /x", e.Kind, e.Status, e.Op)
+func TestDoUnbuildableRequest(t *testing.T) {
+	tests := []struct {
+		name    string
+		method  string
+		body    any
+		wantErr string
+		// wantJSONCause: err wraps the *json.UnsupportedTypeError.
+		wantJSONCause bool
+	}{
+		{
+			name: "unencodable body", method: http.MethodPost, body: map[string]any{"f": func() {}},
+			wantErr:       "catalog POST /x: encoding request: json: unsupported type: func()",
+			wantJSONCause: true,
+		},
+		{
+			name: "invalid method", method: "PO ST",
+			wantErr: `catalog PO ST /x: building request: net/http: invalid method "PO ST"`,
+		},
 	}
-	if n := calls.Load(); n != 0 {
-		t.Errorf("upstream calls = %d, want 0", n)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls atomic.Int32
+			srv := serve(t, func(http.ResponseWriter, *http.Request) { calls.Add(1) })
+
+			err := newClient(t, srv.URL, restclient.Config{}).Do(t.Context(), tt.method, "/x", nil, tt.body, nil)
+
+			if err == nil || err.Error() != tt.wantErr {
+				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			}
+			// The upstream never saw the request, so it is no upstream failure
+			// (gqlerr would present a *Error as the service's fault).
+			if e, ok := errors.AsType[*restclient.Error](err); ok {
+				t.Errorf("err is a *restclient.Error %+v, want a plain error", e)
+			}
+			if k, ok := restclient.KindOf(err); ok {
+				t.Errorf("KindOf = %v, true; want no kind", k)
+			}
+			if _, ok := errors.AsType[*json.UnsupportedTypeError](err); ok != tt.wantJSONCause {
+				t.Errorf("err wraps *json.UnsupportedTypeError = %v, want %v", ok, tt.wantJSONCause)
+			}
+			if n := calls.Load(); n != 0 {
+				t.Errorf("upstream calls = %d, want 0", n)
+			}
+		})
 	}
 }
 
