@@ -173,7 +173,7 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		out := &gqlerror.Error{}
 		if isGQL {
-			out.Path, out.Locations, out.Rule = gqlErr.Path, gqlErr.Locations, ""
+			out.Path, out.Locations = gqlErr.Path, gqlErr.Locations
 		} else {
 			out.Path = graphql.GetPath(ctx)
 		}

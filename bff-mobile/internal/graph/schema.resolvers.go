@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -203,7 +204,7 @@ func (r *productResolver) Rating(ctx context.Context, obj *model.Product) (*mode
 	if err != nil {
 		return nil, err
 	}
-	return &model.Rating{Average: float64(int(s.Average*10+0.5)) / 10, Count: s.Count}, nil
+	return &model.Rating{Average: math.Round(s.Average*10) / 10, Count: s.Count}, nil
 }
 
 // TopReviews is the resolver for the topReviews field.
