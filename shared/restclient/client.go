@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -203,3 +204,18 @@ func transportKind(ctx context.Context, err error) Kind {
 
 // JoinIDs encodes ids for a batch query parameter (`?ids=a,b,c`).
 func JoinIDs(ids []string) string { return strings.Join(ids, ",") }
+
+// PageQuery returns the list-paging query parameters, leaving out a zero
+// limit or offset so the service's default applies instead of an invalid
+// `limit=0`. Negative values are sent, for the service to reject: a caller's
+// bug must not silently become the first page.
+func PageQuery(limit, offset int) url.Values {
+	q := url.Values{}
+	if limit != 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	if offset != 0 {
+		q.Set("offset", strconv.Itoa(offset))
+	}
+	return q
+}

@@ -462,3 +462,23 @@ func TestJoinIDs(t *testing.T) {
 		})
 	}
 }
+
+func TestPageQuery(t *testing.T) {
+	tests := []struct {
+		name          string
+		limit, offset int
+		want          string
+	}{
+		{"both", 20, 40, "limit=20&offset=40"},
+		{"first page", 5, 0, "limit=5"},
+		{"service defaults", 0, 0, ""},
+		{"negative sent for the service to reject", -1, -3, "limit=-1&offset=-3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := restclient.PageQuery(tt.limit, tt.offset).Encode(); got != tt.want {
+				t.Errorf("PageQuery(%d, %d) = %q, want %q", tt.limit, tt.offset, got, tt.want)
+			}
+		})
+	}
+}

@@ -4,7 +4,6 @@ package catalog
 import (
 	"context"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/frontdesk/frontdesk/shared/restclient"
@@ -56,7 +55,7 @@ func (c *Client) BatchGet(ctx context.Context, ids []string) ([]Product, error) 
 
 // List returns a page of products.
 func (c *Client) List(ctx context.Context, p ListParams) (Page, error) {
-	q := url.Values{"limit": {strconv.Itoa(p.Limit)}, "offset": {strconv.Itoa(p.Offset)}}
+	q := restclient.PageQuery(p.Limit, p.Offset)
 	if p.Query != "" {
 		q.Set("q", p.Query)
 	}

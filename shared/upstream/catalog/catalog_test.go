@@ -89,6 +89,13 @@ func TestClient(t *testing.T) {
 			p, err := c.List(t.Context(), catalog.ListParams{Query: "LAMP", Category: "Home", Limit: 1, Offset: 2})
 			return p.Products, p.Total, err
 		}, []string{"prd_0198"}, 7, 0},
+		{"zero limit takes the service default page of 20", func(t *testing.T) ([]catalog.Product, int, error) {
+			p, err := c.List(t.Context(), catalog.ListParams{Category: "Books"})
+			if len(p.Products) != 20 {
+				t.Errorf("got %d products, want the default page of 20", len(p.Products))
+			}
+			return p.Products[:1], p.Total, err
+		}, []string{"prd_0002"}, 56, 0},
 		{"unknown category", func(t *testing.T) ([]catalog.Product, int, error) {
 			p, err := c.List(t.Context(), catalog.ListParams{Category: "Spaceships", Limit: 5})
 			return p.Products, p.Total, err

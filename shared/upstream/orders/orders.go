@@ -5,7 +5,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -80,7 +79,7 @@ func (c *Client) BatchGet(ctx context.Context, ids []string) ([]Order, error) {
 
 // List returns a page of orders.
 func (c *Client) List(ctx context.Context, p ListParams) (Page, error) {
-	q := url.Values{"limit": {strconv.Itoa(p.Limit)}, "offset": {strconv.Itoa(p.Offset)}}
+	q := restclient.PageQuery(p.Limit, p.Offset)
 	if p.UserID != "" {
 		q.Set("userId", p.UserID)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/frontdesk/frontdesk/shared/restclient"
@@ -70,7 +69,7 @@ func (c *Client) Summary(ctx context.Context, productID string) (Summary, error)
 
 // List returns a page of reviews.
 func (c *Client) List(ctx context.Context, p ListParams) (Page, error) {
-	q := url.Values{"limit": {strconv.Itoa(p.Limit)}, "offset": {strconv.Itoa(p.Offset)}}
+	q := restclient.PageQuery(p.Limit, p.Offset)
 	for k, v := range map[string]string{"productId": p.ProductID, "userId": p.UserID, "status": p.Status} {
 		if v != "" {
 			q.Set(k, v)
