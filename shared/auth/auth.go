@@ -1,9 +1,9 @@
-// Package auth carries the caller's verified identity (Principal) through a
-// request.
+// Package auth verifies OIDC access tokens (Verifier) and carries the
+// caller's verified identity (Principal) through a request.
 //
-// Token verification (OIDC) lands with the auth issue; until then a BFF in
-// development may act for one configured demo user (Static), and tests set
-// the principal directly (NewContext).
+// The token contract is docs/auth.md. A BFF in development may act for one
+// configured demo user (Static), and tests set the principal directly
+// (NewContext) or mint real tokens with package authtest.
 package auth
 
 import (

@@ -1,0 +1,159 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+)
+
+// ErrInvalidToken is wrapped by every error that rejects a token: missing,
+// malformed, oversized, badly signed, expired, not yet valid, for another
+// issuer or audience, or without a subject. The wrapping error's text names
+// the reason and is for logs only; clients get PublicMessage.
+var ErrInvalidToken = errors.New("invalid access token")
+
+const publicMessage = "the access token is missing, invalid or expired"
+
+// PublicMessage returns the text a client may see for an authentication
+// failure. It is the same fixed text for every err, so it never carries the
+// issuer, the audience, key ids or any other detail of why a token was
+// refused.
+func PublicMessage(err error) string { return publicMessage }
+
+// signingAlgs are the algorithms a token may be signed with: asymmetric only,
+// never none or HMAC (docs/auth.md).
+var signingAlgs = []jose.SignatureAlgorithm{
+	jose.RS256, jose.RS384, jose.RS512,
+	jose.ES256, jose.ES384, jose.ES512,
+	jose.PS256, jose.PS384, jose.PS512,
+}
+
+// Option adjusts a Verifier made by NewVerifier.
+type Option func(*options)
+
+type options struct {
+	client *http.Client
+	now    func() time.Time
+}
+
+// WithHTTPClient makes the Verifier talk to the issuer through c (for its
+// transport). A c without a Timeout gets Config.HTTPTimeout.
+func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.client = c } }
+
+// WithClock makes the Verifier read the time from now instead of time.Now,
+// both for token times and for the JWKS refetch interval.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// Verifier checks access tokens from one issuer for one audience. It is safe
+// for concurrent use.
+type Verifier struct {
+	cfg    Config
+	now    func() time.Time
+	tokens *oidc.IDTokenVerifier
+}
+
+// NewVerifier discovers cfg.Issuer's OIDC configuration and returns a
+// Verifier for tokens it issues for cfg.Audience. The JWKS is fetched on the
+// first verification. ctx bounds discovery only.
+func NewVerifier(ctx context.Context, cfg Config, opts ...Option) (*Verifier, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	o := options{now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	client := httpClient(o.client, cfg.HTTPTimeout)
+
+	provider, err := oidc.NewProvider(oidc.ClientContext(ctx, client), cfg.Issuer)
+	if err != nil {
+		return nil, fmt.Errorf("discovering OIDC issuer %s: %w", cfg.Issuer, err)
+	}
+	var meta struct {
+		JWKSURI string `json:"jwks_uri"`
+	}
+	if err := provider.Claims(&meta); err != nil {
+		return nil, fmt.Errorf("reading OIDC discovery of %s: %w", cfg.Issuer, err)
+	}
+	if u, err := url.Parse(meta.JWKSURI); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("OIDC discovery of %s: jwks_uri %q is not an http(s) URL", cfg.Issuer, meta.JWKSURI)
+	}
+
+	keys := newKeySet(meta.JWKSURI, client, o.now, cfg.JWKSRefetchInterval)
+	algs := make([]string, len(signingAlgs))
+	for i, a := range signingAlgs {
+		algs[i] = string(a)
+	}
+	now, skew := o.now, cfg.ClockSkew
+	tokens := oidc.NewVerifier(cfg.Issuer, keys, &oidc.Config{
+		ClientID:             cfg.Audience,
+		SupportedSigningAlgs: algs,
+		// go-oidc compares exp with no leeway: shifting its clock back by
+		// the skew allows exp up to skew in the past. nbf and iat are
+		// checked in Verify.
+		Now: func() time.Time { return now().Add(-skew) },
+	})
+	return &Verifier{cfg: cfg, now: o.now, tokens: tokens}, nil
+}
+
+// httpClient returns c, or a new client, with a timeout; it never returns
+// http.DefaultClient, which has none.
+func httpClient(c *http.Client, timeout time.Duration) *http.Client {
+	if c == nil {
+		return &http.Client{Timeout: timeout}
+	}
+	if c.Timeout == 0 {
+		cp := *c
+		cp.Timeout = timeout
+		return &cp
+	}
+	return c
+}
+
+// claims are the token claims Verify reads (docs/auth.md).
+type claims struct {
+	jwt.Claims
+	AuthorizedParty string   `json:"azp"`
+	ClientID        string   `json:"client_id"`
+	Roles           []string `json:"roles"`
+	Tier            string   `json:"tier"`
+}
+
+// Verify checks rawToken (without the "Bearer " prefix) and returns the
+// caller it was issued for. Every rejection wraps ErrInvalidToken.
+func (v *Verifier) Verify(ctx context.Context, rawToken string) (Principal, error) {
+	if rawToken == "" {
+		return Principal{}, fmt.Errorf("%w: empty token", ErrInvalidToken)
+	}
+	if len(rawToken) > v.cfg.MaxTokenBytes {
+		return Principal{}, fmt.Errorf("%w: token is %d bytes, more than the limit of %d", ErrInvalidToken, len(rawToken), v.cfg.MaxTokenBytes)
+	}
+	tok, err := v.tokens.Verify(ctx, rawToken)
+	if err != nil {
+		return Principal{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	}
+	var c claims
+	if err := tok.Claims(&c); err != nil {
+		return Principal{}, fmt.Errorf("%w: decoding claims: %w", ErrInvalidToken, err)
+	}
+	// iss, aud and exp are checked by go-oidc; this adds nbf and iat.
+	if err := c.ValidateWithLeeway(jwt.Expected{Time: v.now()}, v.cfg.ClockSkew); err != nil {
+		return Principal{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	}
+	if c.Subject == "" {
+		return Principal{}, fmt.Errorf("%w: no sub claim", ErrInvalidToken)
+	}
+	clientID := c.AuthorizedParty
+	if clientID == "" {
+		clientID = c.ClientID
+	}
+	return Principal{Subject: c.Subject, Roles: c.Roles, ClientID: clientID, Tier: c.Tier}, nil
+}
