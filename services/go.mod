@@ -2,7 +2,10 @@ module github.com/frontdesk/frontdesk/services
 
 go 1.26.0
 
-require github.com/getkin/kin-openapi v0.153.0
+require (
+	github.com/getkin/kin-openapi v0.153.0
+	github.com/go-jose/go-jose/v4 v4.1.9
+)
 
 require (
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect

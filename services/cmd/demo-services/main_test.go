@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/frontdesk/frontdesk/services/catalog"
 	"github.com/frontdesk/frontdesk/services/demo"
+	"github.com/frontdesk/frontdesk/services/issuer"
 	"github.com/frontdesk/frontdesk/services/ops"
 )
 
@@ -28,17 +30,18 @@ func TestRun(t *testing.T) {
 		stdout.Close()
 	}()
 
-	// One "name URL" line per service, then keep draining the log.
+	// One "name URL" line per server, then keep draining the log.
+	names := append([]string{"issuer"}, demo.Names()...)
 	urls := map[string]string{}
 	lines := bufio.NewScanner(out)
-	for len(urls) < len(demo.Names()) && lines.Scan() {
+	for len(urls) < len(names) && lines.Scan() {
 		fields := strings.Fields(lines.Text())
 		if len(fields) == 2 && strings.HasPrefix(fields[1], "http://127.0.0.1:") {
 			urls[fields[0]] = fields[1]
 		}
 	}
 	go func() { _, _ = io.Copy(io.Discard, out) }()
-	for _, name := range demo.Names() {
+	for _, name := range names {
 		if urls[name] == "" {
 			t.Fatalf("no URL printed for %s (got %v)", name, urls)
 		}
@@ -53,6 +56,29 @@ func TestRun(t *testing.T) {
 	resp.Body.Close()
 	if err != nil || resp.StatusCode != http.StatusOK || p.ID != "prd_0001" {
 		t.Fatalf("GET product = %d %+v %v", resp.StatusCode, p, err)
+	}
+
+	// The issuer's URLs are those it listens on.
+	resp, err = http.Get(urls["issuer"] + "/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d issuer.Discovery
+	err = json.NewDecoder(resp.Body).Decode(&d)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || d.Issuer != urls["issuer"] ||
+		d.JWKSURI != urls["issuer"]+"/jwks" || d.TokenEndpoint != urls["issuer"]+"/token" {
+		t.Fatalf("GET discovery = %d %+v %v; want the URLs of %s", resp.StatusCode, d, err, urls["issuer"])
+	}
+	resp, err = http.PostForm(d.TokenEndpoint, url.Values{"client_id": {"mobile-app"}, "subject": {"usr_0001"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok issuer.TokenResponse
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || tok.AccessToken == "" || tok.ExpiresIn != 3600 {
+		t.Fatalf("POST token = %d %+v %v", resp.StatusCode, tok, err)
 	}
 
 	// DEMO_FAULTS applies; the -faults flag overrides it per service.
@@ -109,6 +135,9 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"bad fault flag", []string{"-faults", "catalog=slow"}, ""},
 		{"bad fault env", nil, "catalog=error:3"},
 		{"unknown fault service", []string{"-faults", "auth=down"}, ""},
+		{"issuer has no faults", []string{"-faults", "issuer=down"}, ""},
+		{"base port without room for the issuer", []string{"-base-port", "1"}, ""},
+		{"bad issuer URL", []string{"-base-port", "0", "-issuer-url", "issuer.example.com"}, ""},
 		{"positional args", []string{"extra"}, ""},
 	}
 	for _, tt := range tests {
@@ -123,11 +152,35 @@ func TestRunRejectsBadFlags(t *testing.T) {
 }
 
 func TestParseConfigPorts(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want map[string]int
+	}{
+		{"defaults", nil, map[string]int{"issuer": 3000, "users": 3001, "payments": 3006}},
+		{"free ports", []string{"-base-port", "0"}, map[string]int{"issuer": 0, "users": 0, "payments": 0}},
+		{"issuer override", []string{"-ports", "issuer=4100"}, map[string]int{"issuer": 4100, "users": 3001}},
+		{"lowest base port", []string{"-base-port", "2"}, map[string]int{"issuer": 1, "users": 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := parseConfig(tt.args, func(string) string { return "" }, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, port := range tt.want {
+				if cfg.ports[name] != port {
+					t.Errorf("port of %s = %d, want %d", name, cfg.ports[name], port)
+				}
+			}
+		})
+	}
+
 	cfg, err := parseConfig([]string{"-base-port", "4001", "-ports", "orders=0, payments=5000"}, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int{"users": 4001, "catalog": 4002, "inventory": 4003, "orders": 0, "reviews": 4005, "payments": 5000}
+	want := map[string]int{"issuer": 4000, "users": 4001, "catalog": 4002, "inventory": 4003, "orders": 0, "reviews": 4005, "payments": 5000}
 	for name, port := range want {
 		if cfg.ports[name] != port {
 			t.Errorf("port of %s = %d, want %d", name, cfg.ports[name], port)

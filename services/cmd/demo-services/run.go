@@ -14,14 +14,17 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/services/demo"
+	"github.com/frontdesk/frontdesk/services/issuer"
 	"github.com/frontdesk/frontdesk/services/ops"
+	"github.com/frontdesk/frontdesk/services/seed"
 )
 
 // shutdownTimeout bounds graceful shutdown.
 const shutdownTimeout = 10 * time.Second
 
-// run serves every demo service until ctx is done, then shuts them down
-// gracefully. It prints one "name URL" line per service to stdout.
+// run serves the issuer and every demo service until ctx is done, then
+// shuts them down gracefully. It prints one "name URL" line per server to
+// stdout, the issuer first.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := parseConfig(args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
@@ -36,6 +39,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("build services: %w", err)
 	}
 
+	names := append([]string{issuerName}, demo.Names()...)
 	var servers []*http.Server
 	var listeners []net.Listener
 	defer func() {
@@ -43,15 +47,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			_ = ln.Close() // already closed by Shutdown unless startup failed
 		}
 	}()
-	for _, name := range demo.Names() {
+	for _, name := range names {
 		addr := net.JoinHostPort(cfg.host, strconv.Itoa(cfg.ports[name]))
 		ln, err := new(net.ListenConfig).Listen(ctx, "tcp", addr)
 		if err != nil {
 			return fmt.Errorf("listen for %s: %w", name, err)
 		}
 		listeners = append(listeners, ln)
-		servers = append(servers, newServer(set.Handler(name), logger))
-		fmt.Fprintf(stdout, "%-9s http://%s\n", name, ln.Addr())
+		url := "http://" + ln.Addr().String()
+		var h http.Handler
+		if name == issuerName {
+			if h, err = newIssuerHandler(cfg.issuerURL, url); err != nil {
+				return err
+			}
+		} else {
+			h = set.Handler(name)
+		}
+		servers = append(servers, newServer(h, logger))
+		fmt.Fprintf(stdout, "%-9s %s\n", name, url)
 	}
 
 	errc := make(chan error, len(servers))
@@ -59,7 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	for i, srv := range servers {
 		wg.Go(func() {
 			if err := srv.Serve(listeners[i]); !errors.Is(err, http.ErrServerClosed) {
-				errc <- fmt.Errorf("serve %s: %w", demo.Names()[i], err)
+				errc <- fmt.Errorf("serve %s: %w", names[i], err)
 			}
 		})
 	}
@@ -80,6 +93,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	wg.Wait()
 	return errors.Join(append([]error{serveErr}, shutdownErrs...)...)
+}
+
+// newIssuerHandler builds the demo OIDC issuer over the seeded users. Its
+// URL is issuerURL, or listenURL (known only once listening) when that is
+// empty.
+func newIssuerHandler(issuerURL, listenURL string) (http.Handler, error) {
+	if issuerURL == "" {
+		issuerURL = listenURL
+	}
+	is, err := issuer.New(issuer.Config{IssuerURL: issuerURL, Users: issuer.UsersFrom(seed.New().Users)})
+	if err != nil {
+		return nil, fmt.Errorf("build issuer: %w", err)
+	}
+	return is.Handler(), nil
 }
 
 // newServer returns a server for h with explicit timeouts. WriteTimeout
