@@ -30,6 +30,7 @@ run: build ## Build and start the demo services and both BFFs on embedded defaul
 	  echo "  mobile GraphQL  http://127.0.0.1:8081/graphql   playground http://127.0.0.1:8081/playground"; \
 	  echo "  web GraphQL     http://127.0.0.1:8082/graphql   playground http://127.0.0.1:8082/playground"; \
 	  echo "  demo services   http://127.0.0.1:3001 … :3006   (GET /__stats, PUT /__faults)"; \
+	  echo "  demo issuer     http://127.0.0.1:3000           (POST /token, docs/auth.md)"; \
 	  echo; \
 	  wait
 
