@@ -19,6 +19,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
+	"github.com/frontdesk/frontdesk/services/demo"
 	"github.com/frontdesk/frontdesk/services/servicestest"
 	"github.com/frontdesk/frontdesk/shared/auth"
 	"github.com/frontdesk/frontdesk/shared/upstream"
@@ -84,7 +85,7 @@ func (k *Kit) Calls(service string) int64 { return k.Upstreams.Calls(service) }
 // CallsByService returns Calls for every demo service that was called.
 func (k *Kit) CallsByService() map[string]int64 {
 	out := map[string]int64{}
-	for _, s := range []string{"users", "catalog", "inventory", "orders", "reviews", "payments"} {
+	for _, s := range demo.Names() {
 		if n := k.Upstreams.Calls(s); n > 0 {
 			out[s] = n
 		}

@@ -179,13 +179,15 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 
 		var pub *Error
+		logged := err
 		switch cause := errors.Unwrap(gqlErr); {
 		case isGQL && cause == nil && gqlErr.Path == nil:
 			// gqlgen's transports report unreadable requests as bare gqlerrors
 			// whose text ends with the request body; neither the client nor
 			// the log gets the body.
 			text, _, _ := strings.Cut(gqlErr.Message, " body:")
-			pub = &Error{Code: BadRequest, Message: "the request is not a valid GraphQL-over-HTTP request", Err: errors.New(text)}
+			logged = errors.New(text)
+			pub = &Error{Code: BadRequest, Message: "the request is not a valid GraphQL-over-HTTP request", Err: logged}
 		default:
 			pub = Classify(err)
 		}
@@ -195,10 +197,6 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			out.Extensions["service"] = pub.Service
 		}
 		if pub.Err != nil || pub.Code == InternalServerError {
-			logged := err
-			if pub.Code == BadRequest && pub.Err != nil {
-				logged = pub.Err // the transport error without the body
-			}
 			level := slog.LevelWarn
 			if pub.Code == InternalServerError {
 				level = slog.LevelError
