@@ -146,3 +146,18 @@ func TestRoutes(t *testing.T) {
 		t.Fatalf("Routes = %v, want %v", got, want)
 	}
 }
+
+// TestIdentityIgnored checks that the catalog is public: identity headers,
+// whoever they name, change nothing.
+func TestIdentityIgnored(t *testing.T) {
+	h := newHandler()
+	for _, target := range []string{"/products?featured=true", "/products/prd_0001", "/products?ids=prd_0002,prd_0001", "/categories"} {
+		want := apitest.Do(t, h, http.MethodGet, target, "")
+		for _, header := range []http.Header{apitest.Identity("usr_0001", "customer"), apitest.Identity("usr_0196", "admin")} {
+			got := apitest.DoWith(t, h, header, http.MethodGet, target, "")
+			if got.Code != want.Code || got.Body.String() != want.Body.String() {
+				t.Fatalf("%s as %v: %d %s, want %d %s", target, header, got.Code, got.Body, want.Code, want.Body)
+			}
+		}
+	}
+}

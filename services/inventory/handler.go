@@ -61,6 +61,10 @@ func (h handler) get(w http.ResponseWriter, r *http.Request) {
 
 func (h handler) adjust(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", httpapi.CacheNoStore)
+	if !httpapi.CallerFrom(r).CanAdminister() {
+		httpapi.Forbidden(w, "adjusting stock needs the admin role")
+		return
+	}
 	var a Adjustment
 	if err := httpapi.DecodeJSON(w, r, &a); err != nil {
 		httpapi.BadRequest(w, err.Error())

@@ -125,3 +125,42 @@ func TestRoutes(t *testing.T) {
 		t.Fatalf("Routes = %v, want %v", got, want)
 	}
 }
+
+func TestScopedAdjust(t *testing.T) {
+	tests := []struct {
+		name   string
+		header http.Header
+		want   int
+	}{
+		{"customer", apitest.Identity("usr_0001", "customer"), http.StatusForbidden},
+		{"user without roles", apitest.Identity("usr_0001"), http.StatusForbidden},
+		{"support only", apitest.Identity("usr_0191", "support"), http.StatusForbidden},
+		{"admin", apitest.Identity("usr_0196", "admin", "support"), http.StatusOK},
+		{"no identity: unchanged", nil, http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, s := fixture()
+			rec := apitest.DoWith(t, h, tt.header, http.MethodPost, "/stock/prd_0001/adjustments", `{"warehouse":"ams","delta":-2,"reason":"damaged"}`)
+			apitest.CacheControl(t, rec, httpapi.CacheNoStore)
+			after, _ := s.Get("prd_0001")
+			if tt.want == http.StatusForbidden {
+				apitest.ExpectError(t, rec, tt.want, httpapi.CodeForbidden)
+				if after.Total != 15 {
+					t.Fatalf("refused adjustment was applied: total %d", after.Total)
+				}
+				return
+			}
+			if got := apitest.Decode[inventory.Stock](t, rec, tt.want); got.Total != 13 || after.Total != 13 {
+				t.Fatalf("answer total %d, stored %d; want 13", got.Total, after.Total)
+			}
+		})
+	}
+	t.Run("customer reads are unchanged", func(t *testing.T) {
+		h, _ := fixture()
+		rec := apitest.DoWith(t, h, apitest.Identity("usr_0001", "customer"), http.MethodGet, "/stock/prd_0001", "")
+		if got := apitest.Decode[inventory.Stock](t, rec, http.StatusOK); got.Total != 15 {
+			t.Fatalf("total = %d, want 15", got.Total)
+		}
+	})
+}

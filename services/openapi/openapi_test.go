@@ -124,26 +124,7 @@ func TestResponsesMatchSchemas(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.service+" "+tt.method+" "+tt.target, func(t *testing.T) {
-			op := docs[tt.service].Paths.Find(tt.path).GetOperation(tt.method)
-			if op == nil {
-				t.Fatalf("%s %s not documented", tt.method, tt.path)
-			}
-			if tt.body != "" && tt.status < 300 { // bodies of the 4xx cases are invalid on purpose
-				validate(t, "request", op.RequestBody.Value.Content.Get("application/json").Schema.Value, []byte(tt.body))
-			}
-			rec := apitest.Do(t, set.Handler(tt.service), tt.method, tt.target, tt.body)
-			if rec.Code != tt.status {
-				t.Fatalf("status = %d, want %d: %s", rec.Code, tt.status, rec.Body)
-			}
-			resp := op.Responses.Status(rec.Code)
-			if resp == nil {
-				t.Fatalf("status %d not documented", rec.Code)
-			}
-			media := resp.Value.Content.Get("application/json")
-			if media == nil {
-				t.Fatalf("status %d has no JSON content", rec.Code)
-			}
-			validate(t, "response", media.Schema.Value, rec.Body.Bytes())
+			checkExchange(t, docs, set, exchange{tt.service, tt.method, tt.target, tt.path, tt.body, tt.status, nil})
 		})
 	}
 	t.Run("fault answers", func(t *testing.T) {
@@ -159,6 +140,80 @@ func TestResponsesMatchSchemas(t *testing.T) {
 			validate(t, "response", resp.Value.Content.Get("application/json").Schema.Value, rec.Body.Bytes())
 		}
 	})
+}
+
+// TestScopedResponsesMatchSchemas is TestResponsesMatchSchemas for requests
+// carrying the identity headers: the 403 answers, the users' public view and
+// the scoped reads are documented.
+func TestScopedResponsesMatchSchemas(t *testing.T) {
+	customer := apitest.Identity("usr_0001", "customer")
+	admin := apitest.Identity("usr_0196", "admin", "support")
+	tests := []exchange{
+		{service: "users", method: "GET", target: "/users/usr_0002", path: "/users/{id}", status: 200, header: customer},
+		{service: "users", method: "GET", target: "/users/usr_0001", path: "/users/{id}", status: 200, header: customer},
+		{service: "users", method: "GET", target: "/users?ids=usr_0001,usr_0002", path: "/users", status: 200, header: customer},
+		{service: "users", method: "GET", target: "/users?q=ada", path: "/users", status: 403, header: customer},
+		{service: "users", method: "GET", target: "/users?q=ada", path: "/users", status: 200, header: admin},
+		{service: "inventory", method: "POST", target: "/stock/prd_0001/adjustments", path: "/stock/{productId}/adjustments",
+			body: `{"warehouse":"ams","delta":3,"reason":"recount"}`, status: 403, header: customer},
+		{service: "orders", method: "GET", target: "/orders?limit=5", path: "/orders", status: 200, header: customer},
+		{service: "orders", method: "POST", target: "/orders", path: "/orders",
+			body: `{"userId":"usr_0002","items":[{"productId":"prd_0001","quantity":2,"unitPriceCents":1999}]}`, status: 403, header: customer},
+		{service: "orders", method: "PATCH", target: "/orders/ord_00001", path: "/orders/{id}", body: `{"status":"PAID"}`, status: 403, header: customer},
+		{service: "reviews", method: "GET", target: "/reviews?userId=usr_0001", path: "/reviews", status: 200, header: customer},
+		{service: "reviews", method: "POST", target: "/reviews", path: "/reviews",
+			body: `{"productId":"prd_0001","userId":"usr_0002","rating":5,"title":"Great"}`, status: 403, header: customer},
+		{service: "reviews", method: "PATCH", target: "/reviews/rev_000001", path: "/reviews/{id}", body: `{"status":"REJECTED"}`, status: 403, header: customer},
+		{service: "payments", method: "GET", target: "/payments?ids=pay_00001,pay_00002", path: "/payments", status: 200, header: admin},
+		{service: "payments", method: "POST", target: "/payments/pay_00001/refunds", path: "/payments/{id}/refunds",
+			body: `{"amountCents":100}`, status: 403, header: customer},
+	}
+	set, err := demo.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := map[string]*openapi3.T{}
+	for _, name := range demo.Names() {
+		docs[name] = load(t, name)
+	}
+	for _, tt := range tests {
+		t.Run(tt.service+" "+tt.method+" "+tt.target, func(t *testing.T) {
+			checkExchange(t, docs, set, tt)
+		})
+	}
+}
+
+// exchange is one request to a seeded service and the status it must get.
+type exchange struct {
+	service, method, target, path, body string
+	status                              int
+	header                              http.Header
+}
+
+// checkExchange sends tt and validates its request body (for successes) and
+// its answer against the documented operation.
+func checkExchange(t *testing.T, docs map[string]*openapi3.T, set *demo.Set, tt exchange) {
+	t.Helper()
+	op := docs[tt.service].Paths.Find(tt.path).GetOperation(tt.method)
+	if op == nil {
+		t.Fatalf("%s %s not documented", tt.method, tt.path)
+	}
+	if tt.body != "" && tt.status < 300 { // bodies of the 4xx cases are invalid on purpose
+		validate(t, "request", op.RequestBody.Value.Content.Get("application/json").Schema.Value, []byte(tt.body))
+	}
+	rec := apitest.DoWith(t, set.Handler(tt.service), tt.header, tt.method, tt.target, tt.body)
+	if rec.Code != tt.status {
+		t.Fatalf("status = %d, want %d: %s", rec.Code, tt.status, rec.Body)
+	}
+	resp := op.Responses.Status(rec.Code)
+	if resp == nil {
+		t.Fatalf("status %d not documented", rec.Code)
+	}
+	media := resp.Value.Content.Get("application/json")
+	if media == nil {
+		t.Fatalf("status %d has no JSON content", rec.Code)
+	}
+	validate(t, "response", media.Schema.Value, rec.Body.Bytes())
 }
 
 func TestSchemasRejectUndocumentedFields(t *testing.T) {

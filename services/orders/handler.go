@@ -3,6 +3,7 @@ package orders
 import (
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/frontdesk/frontdesk/services/internal/httpapi"
 )
@@ -41,6 +42,7 @@ func newRouter(s *Store) *httpapi.Router {
 }
 
 func (h handler) list(w http.ResponseWriter, r *http.Request) {
+	caller := httpapi.CallerFrom(r)
 	q := r.URL.Query()
 	if q.Has("ids") {
 		ids, err := httpapi.BatchIDs(q, "ids")
@@ -48,7 +50,9 @@ func (h handler) list(w http.ResponseWriter, r *http.Request) {
 			httpapi.BadRequest(w, err.Error())
 			return
 		}
-		httpapi.WriteRead(w, httpapi.CachePrivate, BatchResponse{Orders: h.store.GetMany(ids)})
+		// Other users' orders are absent, exactly like unknown ids.
+		found := slices.DeleteFunc(h.store.GetMany(ids), func(o Order) bool { return !caller.CanAccess(o.UserID) })
+		httpapi.WriteRead(w, httpapi.CachePrivate, BatchResponse{Orders: found})
 		return
 	}
 	page, err := httpapi.ParsePage(q)
@@ -70,7 +74,16 @@ func (h handler) list(w http.ResponseWriter, r *http.Request) {
 		httpapi.BadRequest(w, "sort must be one of createdAt_desc, createdAt_asc, total_desc, total_asc")
 		return
 	}
-	matches := h.store.List(f)
+	var matches []Order
+	switch {
+	case caller.Scoped() && f.UserID == "":
+		f.UserID = caller.UserID
+		matches = h.store.List(f)
+	case !caller.CanAccess(f.UserID):
+		matches = []Order{} // someone else's orders: an empty page, not an error
+	default:
+		matches = h.store.List(f)
+	}
 	httpapi.WriteRead(w, httpapi.CachePrivate, ListResponse{
 		Orders: httpapi.Slice(matches, page),
 		Total:  len(matches),
@@ -80,7 +93,9 @@ func (h handler) list(w http.ResponseWriter, r *http.Request) {
 func (h handler) get(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	o, ok := h.store.Get(id)
-	if !ok {
+	if !ok || !httpapi.CallerFrom(r).CanAccess(o.UserID) {
+		// Another user's order answers like an unknown one, so that its
+		// existence does not leak.
 		httpapi.NotFound(w, "order "+id+" not found")
 		return
 	}
@@ -94,6 +109,14 @@ func (h handler) create(w http.ResponseWriter, r *http.Request) {
 		httpapi.BadRequest(w, err.Error())
 		return
 	}
+	if err := n.Validate(); err != nil {
+		httpapi.BadRequest(w, err.Error())
+		return
+	}
+	if !httpapi.CallerFrom(r).CanAccess(n.UserID) {
+		httpapi.Forbidden(w, "orders can only be placed for the calling user")
+		return
+	}
 	o, err := h.store.Create(n)
 	if err != nil {
 		httpapi.BadRequest(w, err.Error())
@@ -105,6 +128,10 @@ func (h handler) create(w http.ResponseWriter, r *http.Request) {
 
 func (h handler) patch(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", httpapi.CacheNoStore)
+	if !httpapi.CallerFrom(r).CanAdminister() {
+		httpapi.Forbidden(w, "changing an order's status needs the admin role")
+		return
+	}
 	var c StatusChange
 	if err := httpapi.DecodeJSON(w, r, &c); err != nil {
 		httpapi.BadRequest(w, err.Error())

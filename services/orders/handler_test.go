@@ -230,3 +230,201 @@ func TestRoutes(t *testing.T) {
 		t.Fatalf("Routes = %v, want %v", got, want)
 	}
 }
+
+// Identities as the gateway forwards them: usr_0001 owns ord_00001, 2 and 4
+// in the fixture, usr_0002 owns ord_00003 and 5.
+var (
+	anonymous  http.Header
+	asCustomer = apitest.Identity("usr_0001", "customer")
+	asOther    = apitest.Identity("usr_0002", "customer")
+	asSupport  = apitest.Identity("usr_0191", "support")
+	asAdmin    = apitest.Identity("usr_0196", "admin", "support")
+)
+
+func TestScopedGet(t *testing.T) {
+	h, _ := fixture()
+	tests := []struct {
+		name   string
+		header http.Header
+		id     string
+		want   int
+	}{
+		{"customer, own order", asCustomer, "ord_00001", http.StatusOK},
+		{"customer, other's order is not found", asCustomer, "ord_00003", http.StatusNotFound},
+		{"customer, unknown order", asCustomer, "ord_09999", http.StatusNotFound},
+		{"other customer, its own", asOther, "ord_00003", http.StatusOK},
+		{"support sees everything", asSupport, "ord_00003", http.StatusOK},
+		{"admin sees everything", asAdmin, "ord_00003", http.StatusOK},
+		{"no identity: unchanged", anonymous, "ord_00003", http.StatusOK},
+		{"roles without a user: unchanged", http.Header{"X-User-Roles": {"customer"}}, "ord_00003", http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := apitest.DoWith(t, h, tt.header, http.MethodGet, "/orders/"+tt.id, "")
+			if tt.want != http.StatusOK {
+				// The same answer as for an id that does not exist.
+				if msg := apitest.ExpectError(t, rec, tt.want, httpapi.CodeNotFound); msg != "order "+tt.id+" not found" {
+					t.Fatalf("message = %q", msg)
+				}
+				return
+			}
+			if got := apitest.Decode[orders.Order](t, rec, tt.want); got.ID != tt.id {
+				t.Fatalf("order = %+v", got)
+			}
+		})
+	}
+}
+
+func TestScopedBatch(t *testing.T) {
+	h, _ := fixture()
+	const query = "/orders?ids=ord_00003,ord_00001,ord_09999,ord_00005,ord_00002"
+	tests := []struct {
+		name   string
+		header http.Header
+		want   []string
+	}{
+		{"customer gets its own only", asCustomer, []string{"ord_00001", "ord_00002"}},
+		{"other customer", asOther, []string{"ord_00003", "ord_00005"}},
+		{"support", asSupport, []string{"ord_00003", "ord_00001", "ord_00005", "ord_00002"}},
+		{"admin", asAdmin, []string{"ord_00003", "ord_00001", "ord_00005", "ord_00002"}},
+		{"no identity: unchanged", anonymous, []string{"ord_00003", "ord_00001", "ord_00005", "ord_00002"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := apitest.Decode[orders.BatchResponse](t, apitest.DoWith(t, h, tt.header, http.MethodGet, query, ""), http.StatusOK)
+			if !slices.Equal(ids(got.Orders), tt.want) {
+				t.Fatalf("ids = %v, want %v", ids(got.Orders), tt.want)
+			}
+		})
+	}
+}
+
+func TestScopedList(t *testing.T) {
+	h, _ := fixture()
+	all := []string{"ord_00005", "ord_00002", "ord_00004", "ord_00003", "ord_00001"}
+	tests := []struct {
+		name      string
+		header    http.Header
+		query     string
+		want      []string
+		wantTotal int
+	}{
+		{"customer without filter: its own", asCustomer, "", []string{"ord_00002", "ord_00004", "ord_00001"}, 3},
+		{"customer filtering on itself", asCustomer, "userId=usr_0001&limit=2", []string{"ord_00002", "ord_00004"}, 3},
+		{"customer filtering on someone else: empty", asCustomer, "userId=usr_0002", []string{}, 0},
+		{"customer with a status filter", asCustomer, "status=PAID,SHIPPED", []string{"ord_00002"}, 1},
+		{"support filtering on a customer", asSupport, "userId=usr_0002", []string{"ord_00005", "ord_00003"}, 2},
+		{"admin without filter: everything", asAdmin, "", all, 5},
+		{"no identity: unchanged", anonymous, "", all, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := apitest.Decode[orders.ListResponse](t, apitest.DoWith(t, h, tt.header, http.MethodGet, "/orders?"+tt.query, ""), http.StatusOK)
+			if !slices.Equal(ids(got.Orders), tt.want) || got.Total != tt.wantTotal {
+				t.Fatalf("ids = %v total %d, want %v total %d", ids(got.Orders), got.Total, tt.want, tt.wantTotal)
+			}
+		})
+	}
+	t.Run("bad filters are still 400", func(t *testing.T) {
+		rec := apitest.DoWith(t, h, asCustomer, http.MethodGet, "/orders?userId=usr_0002&status=LOST", "")
+		apitest.ExpectError(t, rec, http.StatusBadRequest, httpapi.CodeBadRequest)
+	})
+}
+
+func TestScopedCreate(t *testing.T) {
+	const item = `"items":[{"productId":"prd_0001","quantity":1,"unitPriceCents":100}]`
+	tests := []struct {
+		name     string
+		header   http.Header
+		body     string
+		want     int
+		wantCode string
+	}{
+		{"customer for itself", asCustomer, `{"userId":"usr_0001",` + item + `}`, http.StatusCreated, ""},
+		{"customer for someone else", asCustomer, `{"userId":"usr_0002",` + item + `}`, http.StatusForbidden, httpapi.CodeForbidden},
+		{"customer, invalid body for someone else", asCustomer, `{"userId":"usr_0002","items":[]}`, http.StatusBadRequest, httpapi.CodeBadRequest},
+		{"support for a customer", asSupport, `{"userId":"usr_0002",` + item + `}`, http.StatusCreated, ""},
+		{"no identity: unchanged", anonymous, `{"userId":"usr_0002",` + item + `}`, http.StatusCreated, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, s := fixture()
+			rec := apitest.DoWith(t, h, tt.header, http.MethodPost, "/orders", tt.body)
+			apitest.CacheControl(t, rec, httpapi.CacheNoStore)
+			_, stored := s.Get("ord_00006")
+			if tt.wantCode != "" {
+				apitest.ExpectError(t, rec, tt.want, tt.wantCode)
+				if stored {
+					t.Fatal("refused order was stored")
+				}
+				return
+			}
+			if got := apitest.Decode[orders.Order](t, rec, tt.want); got.ID != "ord_00006" || !stored {
+				t.Fatalf("order = %+v, stored %v", got, stored)
+			}
+		})
+	}
+}
+
+func TestScopedPatch(t *testing.T) {
+	tests := []struct {
+		name   string
+		header http.Header
+		id     string
+		want   int
+	}{
+		{"customer, own order", asCustomer, "ord_00001", http.StatusForbidden},
+		{"customer, other's order", asCustomer, "ord_00003", http.StatusForbidden},
+		{"customer, unknown order", asCustomer, "ord_09999", http.StatusForbidden},
+		{"support only", asSupport, "ord_00001", http.StatusForbidden},
+		{"admin", asAdmin, "ord_00001", http.StatusOK},
+		{"no identity: unchanged", anonymous, "ord_00001", http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, s := fixture()
+			rec := apitest.DoWith(t, h, tt.header, http.MethodPatch, "/orders/"+tt.id, `{"status":"CANCELLED"}`)
+			apitest.CacheControl(t, rec, httpapi.CacheNoStore)
+			after, _ := s.Get(tt.id)
+			if tt.want == http.StatusForbidden {
+				apitest.ExpectError(t, rec, tt.want, httpapi.CodeForbidden)
+				if after.Status == orders.StatusCancelled {
+					t.Fatal("refused change was applied")
+				}
+				return
+			}
+			if got := apitest.Decode[orders.Order](t, rec, tt.want); got.Status != orders.StatusCancelled || after.Status != orders.StatusCancelled {
+				t.Fatalf("answer %+v, stored %+v", got, after)
+			}
+		})
+	}
+}
+
+// TestScopedSeed checks the scoping over the seeded orders: a customer sees
+// exactly its own orders and none of another customer's.
+func TestScopedSeed(t *testing.T) {
+	d := seed.New()
+	h := orders.NewHandler(orders.NewStore(d.Orders))
+	owner, other := d.Orders[0].UserID, ""
+	var foreign string
+	for _, o := range d.Orders {
+		if o.UserID != owner {
+			other, foreign = o.UserID, o.ID
+			break
+		}
+	}
+	as := apitest.Identity(owner, "customer")
+
+	apitest.ExpectError(t, apitest.DoWith(t, h, as, http.MethodGet, "/orders/"+foreign, ""), http.StatusNotFound, httpapi.CodeNotFound)
+	apitest.Decode[orders.Order](t, apitest.DoWith(t, h, as, http.MethodGet, "/orders/"+d.Orders[0].ID, ""), http.StatusOK)
+
+	mine := apitest.Decode[orders.ListResponse](t, apitest.DoWith(t, h, as, http.MethodGet, "/orders?limit=200", ""), http.StatusOK)
+	want := apitest.Get[orders.ListResponse](t, h, "/orders?limit=200&userId="+owner)
+	if mine.Total < 3 || mine.Total != want.Total || !slices.Equal(ids(mine.Orders), ids(want.Orders)) {
+		t.Fatalf("%s sees %d orders %v, want %d %v", owner, mine.Total, ids(mine.Orders), want.Total, ids(want.Orders))
+	}
+	theirs := apitest.Decode[orders.ListResponse](t, apitest.DoWith(t, h, as, http.MethodGet, "/orders?userId="+other, ""), http.StatusOK)
+	if theirs.Total != 0 || len(theirs.Orders) != 0 {
+		t.Fatalf("%s sees %d of %s's orders", owner, theirs.Total, other)
+	}
+}

@@ -3,6 +3,7 @@ package payments
 import (
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/frontdesk/frontdesk/services/internal/httpapi"
 )
@@ -44,13 +45,18 @@ func (h handler) batch(w http.ResponseWriter, r *http.Request) {
 		httpapi.BadRequest(w, err.Error())
 		return
 	}
-	httpapi.WriteRead(w, httpapi.CachePrivate, BatchResponse{Payments: h.store.GetMany(ids)})
+	// Other users' payments are absent, exactly like unknown ids.
+	caller := httpapi.CallerFrom(r)
+	found := slices.DeleteFunc(h.store.GetMany(ids), func(p Payment) bool { return !caller.CanAccess(p.UserID) })
+	httpapi.WriteRead(w, httpapi.CachePrivate, BatchResponse{Payments: found})
 }
 
 func (h handler) get(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	p, ok := h.store.Get(id)
-	if !ok {
+	if !ok || !httpapi.CallerFrom(r).CanAccess(p.UserID) {
+		// Another user's payment answers like an unknown one, so that its
+		// existence does not leak.
 		httpapi.NotFound(w, "payment "+id+" not found")
 		return
 	}
@@ -59,6 +65,10 @@ func (h handler) get(w http.ResponseWriter, r *http.Request) {
 
 func (h handler) refund(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", httpapi.CacheNoStore)
+	if !httpapi.CallerFrom(r).CanAdminister() {
+		httpapi.Forbidden(w, "refunds need the admin role")
+		return
+	}
 	var req RefundRequest
 	if err := httpapi.DecodeJSON(w, r, &req); err != nil {
 		httpapi.BadRequest(w, err.Error())

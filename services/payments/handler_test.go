@@ -17,16 +17,16 @@ var now = time.Date(2026, 2, 3, 4, 5, 6, 0, time.UTC)
 
 func fixture() (http.Handler, *payments.Store) {
 	created := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
-	mk := func(id, status string, amount, refunded int64, refunds ...payments.Refund) payments.Payment {
-		return payments.Payment{ID: id, OrderID: "ord" + id[3:], Status: status, AmountCents: amount, RefundedCents: refunded,
+	mk := func(id, user, status string, amount, refunded int64, refunds ...payments.Refund) payments.Payment {
+		return payments.Payment{ID: id, OrderID: "ord" + id[3:], UserID: user, Status: status, AmountCents: amount, RefundedCents: refunded,
 			Currency: "USD", Method: "card", Last4: "4242", Refunds: refunds, CreatedAt: created}
 	}
 	s := payments.NewStore([]payments.Payment{
-		mk("pay_00001", payments.StatusCaptured, 3998, 0),
-		mk("pay_00002", payments.StatusPartiallyRefunded, 1000, 300,
+		mk("pay_00001", "usr_0001", payments.StatusCaptured, 3998, 0),
+		mk("pay_00002", "usr_0001", payments.StatusPartiallyRefunded, 1000, 300,
 			payments.Refund{ID: "ref_00001", AmountCents: 300, Reason: "damaged", CreatedAt: created}),
-		mk("pay_00003", payments.StatusFailed, 500, 0),
-		mk("pay_00004", payments.StatusRefunded, 700, 700,
+		mk("pay_00003", "usr_0002", payments.StatusFailed, 500, 0),
+		mk("pay_00004", "usr_0002", payments.StatusRefunded, 700, 700,
 			payments.Refund{ID: "ref_00002", AmountCents: 700, Reason: "order cancelled", CreatedAt: created}),
 	}, payments.WithClock(func() time.Time { return now }))
 	return payments.NewHandler(s), s
@@ -133,7 +133,7 @@ func TestSeedPaymentsAreConsistent(t *testing.T) {
 			continue
 		}
 		p := apitest.Get[payments.Payment](t, h, "/payments/"+*o.PaymentID)
-		if p.OrderID != o.ID || p.AmountCents != o.TotalCents {
+		if p.OrderID != o.ID || p.UserID != o.UserID || p.AmountCents != o.TotalCents {
 			t.Fatalf("payment %+v does not match order %s (%d)", p, o.ID, o.TotalCents)
 		}
 	}
@@ -143,5 +143,112 @@ func TestRoutes(t *testing.T) {
 	want := []string{"GET /payments", "GET /payments/{id}", "POST /payments/{id}/refunds"}
 	if got := payments.Routes(); !slices.Equal(got, want) {
 		t.Fatalf("Routes = %v, want %v", got, want)
+	}
+}
+
+// Identities as the gateway forwards them: usr_0001 owns pay_00001 and 2 in
+// the fixture, usr_0002 owns pay_00003 and 4.
+var (
+	anonymous  http.Header
+	asCustomer = apitest.Identity("usr_0001", "customer")
+	asSupport  = apitest.Identity("usr_0191", "support")
+	asAdmin    = apitest.Identity("usr_0196", "admin", "support")
+)
+
+func TestScopedReads(t *testing.T) {
+	h, _ := fixture()
+	all := []string{"pay_00003", "pay_00001", "pay_00004", "pay_00002"}
+	tests := []struct {
+		name      string
+		header    http.Header
+		wantBatch []string
+		wantOwn   int // status of GET /payments/pay_00001
+		wantOther int // status of GET /payments/pay_00003
+	}{
+		{"customer sees its own only", asCustomer, []string{"pay_00001", "pay_00002"}, http.StatusOK, http.StatusNotFound},
+		{"support sees everything", asSupport, all, http.StatusOK, http.StatusOK},
+		{"admin sees everything", asAdmin, all, http.StatusOK, http.StatusOK},
+		{"no identity: unchanged", anonymous, all, http.StatusOK, http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := apitest.DoWith(t, h, tt.header, http.MethodGet, "/payments?ids=pay_00003,pay_00001,pay_99999,pay_00004,pay_00002", "")
+			if got := apitest.Decode[payments.BatchResponse](t, rec, http.StatusOK); !slices.Equal(ids(got.Payments), tt.wantBatch) {
+				t.Fatalf("batch ids = %v, want %v", ids(got.Payments), tt.wantBatch)
+			}
+			for id, want := range map[string]int{"pay_00001": tt.wantOwn, "pay_00003": tt.wantOther} {
+				rec := apitest.DoWith(t, h, tt.header, http.MethodGet, "/payments/"+id, "")
+				if want == http.StatusNotFound {
+					// The same answer as for an id that does not exist.
+					if msg := apitest.ExpectError(t, rec, want, httpapi.CodeNotFound); msg != "payment "+id+" not found" {
+						t.Fatalf("message = %q", msg)
+					}
+					continue
+				}
+				if got := apitest.Decode[payments.Payment](t, rec, want); got.ID != id {
+					t.Fatalf("payment = %+v", got)
+				}
+			}
+		})
+	}
+}
+
+func TestScopedRefund(t *testing.T) {
+	tests := []struct {
+		name   string
+		header http.Header
+		id     string
+		want   int
+	}{
+		{"customer, own payment", asCustomer, "pay_00001", http.StatusForbidden},
+		{"customer, other's payment", asCustomer, "pay_00003", http.StatusForbidden},
+		{"customer, unknown payment", asCustomer, "pay_99999", http.StatusForbidden},
+		{"support only", asSupport, "pay_00001", http.StatusForbidden},
+		{"admin", asAdmin, "pay_00001", http.StatusCreated},
+		{"no identity: unchanged", anonymous, "pay_00001", http.StatusCreated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, s := fixture()
+			rec := apitest.DoWith(t, h, tt.header, http.MethodPost, "/payments/"+tt.id+"/refunds", `{"amountCents":100}`)
+			apitest.CacheControl(t, rec, httpapi.CacheNoStore)
+			stored, _ := s.Get(tt.id)
+			if tt.want == http.StatusForbidden {
+				apitest.ExpectError(t, rec, tt.want, httpapi.CodeForbidden)
+				if stored.RefundedCents != 0 {
+					t.Fatalf("refused refund was applied: %+v", stored)
+				}
+				return
+			}
+			if got := apitest.Decode[payments.Payment](t, rec, tt.want); got.RefundedCents != 100 || stored.RefundedCents != 100 {
+				t.Fatalf("answer %+v, stored %+v", got, stored)
+			}
+		})
+	}
+}
+
+// TestScopedSeed checks the scoping over the seeded payments: a customer
+// reads the payments of its own orders and none of another customer's.
+func TestScopedSeed(t *testing.T) {
+	d := seed.New()
+	h := payments.NewHandler(payments.NewStore(d.Payments))
+	var owner, mine, theirs string
+	for _, o := range d.Orders {
+		switch {
+		case o.PaymentID == nil:
+		case owner == "":
+			owner, mine = o.UserID, *o.PaymentID
+		case o.UserID != owner && theirs == "":
+			theirs = *o.PaymentID
+		}
+	}
+	as := apitest.Identity(owner, "customer")
+	if got := apitest.Decode[payments.Payment](t, apitest.DoWith(t, h, as, http.MethodGet, "/payments/"+mine, ""), http.StatusOK); got.UserID != owner {
+		t.Fatalf("payment %s belongs to %s, want %s", mine, got.UserID, owner)
+	}
+	apitest.ExpectError(t, apitest.DoWith(t, h, as, http.MethodGet, "/payments/"+theirs, ""), http.StatusNotFound, httpapi.CodeNotFound)
+	got := apitest.Decode[payments.BatchResponse](t, apitest.DoWith(t, h, as, http.MethodGet, "/payments?ids="+theirs+","+mine, ""), http.StatusOK)
+	if !slices.Equal(ids(got.Payments), []string{mine}) {
+		t.Fatalf("batch ids = %v, want [%s]", ids(got.Payments), mine)
 	}
 }

@@ -24,10 +24,13 @@ type Refund struct {
 	CreatedAt   time.Time `json:"createdAt"`
 }
 
-// Payment is the payment of an order.
+// Payment is the payment of an order. UserID is the order's owner, copied
+// onto the payment so that the service can scope answers without asking the
+// orders service.
 type Payment struct {
 	ID            string    `json:"id"`
 	OrderID       string    `json:"orderId"`
+	UserID        string    `json:"userId"`
 	Status        string    `json:"status"`
 	AmountCents   int64     `json:"amountCents"`
 	RefundedCents int64     `json:"refundedCents"`

@@ -51,6 +51,7 @@ func (h handler) list(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := Filter{ProductID: q.Get("productId"), UserID: q.Get("userId"), Statuses: httpapi.SplitList(q, "status")}
+	f.Viewer = viewerOf(httpapi.CallerFrom(r))
 	for _, st := range f.Statuses {
 		if !slices.Contains(Statuses(), st) {
 			httpapi.BadRequest(w, "status must be one of PENDING, APPROVED, REJECTED")
@@ -64,7 +65,8 @@ func (h handler) list(w http.ResponseWriter, r *http.Request) {
 func (h handler) get(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	rev, ok := h.store.Get(id)
-	if !ok {
+	if !ok || !VisibleTo(rev, viewerOf(httpapi.CallerFrom(r))) {
+		// A hidden review answers like an unknown one.
 		httpapi.NotFound(w, "review "+id+" not found")
 		return
 	}
@@ -78,6 +80,14 @@ func (h handler) create(w http.ResponseWriter, r *http.Request) {
 		httpapi.BadRequest(w, err.Error())
 		return
 	}
+	if err := n.Validate(); err != nil {
+		httpapi.BadRequest(w, err.Error())
+		return
+	}
+	if !httpapi.CallerFrom(r).CanAccess(n.UserID) {
+		httpapi.Forbidden(w, "reviews can only be written as the calling user")
+		return
+	}
 	rev, err := h.store.Create(n)
 	if err != nil {
 		httpapi.BadRequest(w, err.Error())
@@ -89,6 +99,10 @@ func (h handler) create(w http.ResponseWriter, r *http.Request) {
 
 func (h handler) patch(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", httpapi.CacheNoStore)
+	if !httpapi.CallerFrom(r).CanAdminister() {
+		httpapi.Forbidden(w, "moderating reviews needs the admin role")
+		return
+	}
 	var c StatusChange
 	if err := httpapi.DecodeJSON(w, r, &c); err != nil {
 		httpapi.BadRequest(w, err.Error())
@@ -104,4 +118,13 @@ func (h handler) patch(w http.ResponseWriter, r *http.Request) {
 	default:
 		httpapi.BadRequest(w, err.Error())
 	}
+}
+
+// viewerOf returns the viewer VisibleTo checks for caller: its user id when
+// it is scoped, else empty (it sees every review).
+func viewerOf(caller httpapi.Caller) string {
+	if caller.Scoped() {
+		return caller.UserID
+	}
+	return ""
 }

@@ -200,3 +200,196 @@ func TestRoutes(t *testing.T) {
 		t.Fatalf("Routes = %v, want %v", got, want)
 	}
 }
+
+// Identities as the gateway forwards them.
+var (
+	anonymous  http.Header
+	asCustomer = apitest.Identity("usr_0001", "customer")
+	asAuthor5  = apitest.Identity("usr_0005", "customer")
+	asSupport  = apitest.Identity("usr_0191", "support")
+	asAdmin    = apitest.Identity("usr_0196", "admin", "support")
+)
+
+// scopedFixture is fixture plus rev_000007, a PENDING review by usr_0001
+// (the newest review), so that usr_0001 has approved and pending reviews of
+// its own while usr_0004 and usr_0005 have a rejected and a pending one.
+func scopedFixture(t *testing.T) (http.Handler, *reviews.Store) {
+	t.Helper()
+	h, s := fixture()
+	if _, err := s.Create(reviews.NewReview{ProductID: "prd_0001", UserID: "usr_0001", Rating: 2, Title: "meh"}); err != nil {
+		t.Fatal(err)
+	}
+	return h, s
+}
+
+func TestScopedList(t *testing.T) {
+	h, _ := scopedFixture(t)
+	tests := []struct {
+		name      string
+		header    http.Header
+		query     string
+		want      []string
+		wantTotal int
+	}{
+		{"customer: approved plus its own pending", asCustomer, "",
+			[]string{"rev_000007", "rev_000006", "rev_000002", "rev_000003", "rev_000001"}, 5},
+		{"customer asking for non-approved gets its own only", asCustomer, "status=PENDING,REJECTED", []string{"rev_000007"}, 1},
+		{"customer filtering on another author", asCustomer, "userId=usr_0005", []string{}, 0},
+		{"customer filtering on another author, approved ones", asCustomer, "userId=usr_0002", []string{"rev_000002"}, 1},
+		{"another customer's own pending", asAuthor5, "status=PENDING", []string{"rev_000005"}, 1},
+		{"support sees everything", asSupport, "status=PENDING,REJECTED", []string{"rev_000007", "rev_000005", "rev_000004"}, 3},
+		{"admin sees everything", asAdmin, "productId=prd_0001&limit=1", []string{"rev_000007"}, 6},
+		{"no identity: unchanged", anonymous, "status=PENDING,REJECTED", []string{"rev_000007", "rev_000005", "rev_000004"}, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := apitest.DoWith(t, h, tt.header, http.MethodGet, "/reviews?"+tt.query, "")
+			got := apitest.Decode[reviews.ListResponse](t, rec, http.StatusOK)
+			if !slices.Equal(ids(got.Reviews), tt.want) || got.Total != tt.wantTotal {
+				t.Fatalf("ids = %v total %d, want %v total %d", ids(got.Reviews), got.Total, tt.want, tt.wantTotal)
+			}
+		})
+	}
+}
+
+func TestScopedGet(t *testing.T) {
+	h, _ := scopedFixture(t)
+	tests := []struct {
+		name   string
+		header http.Header
+		id     string
+		want   int
+	}{
+		{"customer, another's approved review", asCustomer, "rev_000002", http.StatusOK},
+		{"customer, its own pending review", asCustomer, "rev_000007", http.StatusOK},
+		{"customer, another's pending review", asCustomer, "rev_000005", http.StatusNotFound},
+		{"customer, another's rejected review", asCustomer, "rev_000004", http.StatusNotFound},
+		{"support, another's pending review", asSupport, "rev_000005", http.StatusOK},
+		{"no identity: unchanged", anonymous, "rev_000004", http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := apitest.DoWith(t, h, tt.header, http.MethodGet, "/reviews/"+tt.id, "")
+			if tt.want == http.StatusNotFound {
+				// The same answer as for an id that does not exist.
+				if msg := apitest.ExpectError(t, rec, tt.want, httpapi.CodeNotFound); msg != "review "+tt.id+" not found" {
+					t.Fatalf("message = %q", msg)
+				}
+				return
+			}
+			if got := apitest.Decode[reviews.Review](t, rec, tt.want); got.ID != tt.id {
+				t.Fatalf("review = %+v", got)
+			}
+		})
+	}
+	t.Run("summary is the same for everyone", func(t *testing.T) {
+		want := reviews.Summary{ProductID: "prd_0001", Count: 3, Average: 4.33}
+		for _, header := range []http.Header{asCustomer, asAdmin, anonymous} {
+			rec := apitest.DoWith(t, h, header, http.MethodGet, "/products/prd_0001/reviews/summary", "")
+			if got := apitest.Decode[reviews.Summary](t, rec, http.StatusOK); got != want {
+				t.Fatalf("summary = %+v, want %+v", got, want)
+			}
+		}
+	})
+}
+
+func TestScopedCreate(t *testing.T) {
+	tests := []struct {
+		name     string
+		header   http.Header
+		body     string
+		want     int
+		wantCode string
+	}{
+		{"customer as itself", asCustomer, `{"productId":"prd_0002","userId":"usr_0001","rating":5,"title":"Great"}`, http.StatusCreated, ""},
+		{"customer as someone else", asCustomer, `{"productId":"prd_0002","userId":"usr_0002","rating":5,"title":"Great"}`, http.StatusForbidden, httpapi.CodeForbidden},
+		{"customer, invalid review as someone else", asCustomer, `{"productId":"prd_0002","userId":"usr_0002","rating":9,"title":"Great"}`, http.StatusBadRequest, httpapi.CodeBadRequest},
+		{"support for a customer", asSupport, `{"productId":"prd_0002","userId":"usr_0002","rating":5,"title":"Great"}`, http.StatusCreated, ""},
+		{"no identity: unchanged", anonymous, `{"productId":"prd_0002","userId":"usr_0002","rating":5,"title":"Great"}`, http.StatusCreated, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, s := fixture()
+			rec := apitest.DoWith(t, h, tt.header, http.MethodPost, "/reviews", tt.body)
+			apitest.CacheControl(t, rec, httpapi.CacheNoStore)
+			_, stored := s.Get("rev_000007")
+			if tt.wantCode != "" {
+				apitest.ExpectError(t, rec, tt.want, tt.wantCode)
+				if stored {
+					t.Fatal("refused review was stored")
+				}
+				return
+			}
+			if got := apitest.Decode[reviews.Review](t, rec, tt.want); got.ID != "rev_000007" || !stored {
+				t.Fatalf("review = %+v, stored %v", got, stored)
+			}
+		})
+	}
+}
+
+func TestScopedModeration(t *testing.T) {
+	tests := []struct {
+		name   string
+		header http.Header
+		id     string
+		want   int
+	}{
+		{"customer, own review", asCustomer, "rev_000007", http.StatusForbidden},
+		{"customer, another's review", asCustomer, "rev_000005", http.StatusForbidden},
+		{"customer, unknown review", asCustomer, "rev_999999", http.StatusForbidden},
+		{"support only", asSupport, "rev_000005", http.StatusForbidden},
+		{"admin", asAdmin, "rev_000005", http.StatusOK},
+		{"no identity: unchanged", anonymous, "rev_000005", http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, s := scopedFixture(t)
+			rec := apitest.DoWith(t, h, tt.header, http.MethodPatch, "/reviews/"+tt.id, `{"status":"APPROVED"}`)
+			apitest.CacheControl(t, rec, httpapi.CacheNoStore)
+			after, _ := s.Get(tt.id)
+			if tt.want == http.StatusForbidden {
+				apitest.ExpectError(t, rec, tt.want, httpapi.CodeForbidden)
+				if after.Status == reviews.StatusApproved {
+					t.Fatal("refused moderation was applied")
+				}
+				return
+			}
+			if got := apitest.Decode[reviews.Review](t, rec, tt.want); got.Status != reviews.StatusApproved || after.Status != reviews.StatusApproved {
+				t.Fatalf("answer %+v, stored %+v", got, after)
+			}
+		})
+	}
+}
+
+// TestScopedSeed checks the scoping over the seeded reviews: a customer sees
+// every approved review and, of the others, only its own.
+func TestScopedSeed(t *testing.T) {
+	d := seed.New()
+	h := reviews.NewHandler(reviews.NewStore(d.Reviews))
+	var author string
+	for _, r := range d.Reviews {
+		if r.Status != reviews.StatusApproved {
+			author = r.UserID
+			break
+		}
+	}
+	approved, own := 0, 0
+	for _, r := range d.Reviews {
+		switch {
+		case r.Status == reviews.StatusApproved:
+			approved++
+		case r.UserID == author:
+			own++
+		}
+	}
+	got := apitest.Decode[reviews.ListResponse](t,
+		apitest.DoWith(t, h, apitest.Identity(author, "customer"), http.MethodGet, "/reviews?limit=200", ""), http.StatusOK)
+	if got.Total != approved+own || own == 0 || got.Total == len(d.Reviews) {
+		t.Fatalf("%s sees %d reviews, want %d approved + %d own (of %d)", author, got.Total, approved, own, len(d.Reviews))
+	}
+	for _, r := range got.Reviews {
+		if r.Status != reviews.StatusApproved && r.UserID != author {
+			t.Fatalf("%s sees %s's %s review %s", author, r.UserID, r.Status, r.ID)
+		}
+	}
+}

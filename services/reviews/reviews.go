@@ -38,6 +38,13 @@ type Review struct {
 	CreatedAt time.Time `json:"createdAt"`
 }
 
+// VisibleTo reports whether r may be shown to a caller scoped to viewer's
+// data: approved reviews are public, other ones only to their author. An
+// empty viewer (an unscoped caller) sees every review.
+func VisibleTo(r Review, viewer string) bool {
+	return viewer == "" || r.Status == StatusApproved || r.UserID == viewer
+}
+
 // Summary aggregates the approved reviews of a product. Average is rounded
 // to two decimals and 0 when Count is 0.
 type Summary struct {

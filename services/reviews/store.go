@@ -21,6 +21,8 @@ type Filter struct {
 	ProductID string
 	UserID    string
 	Statuses  []string
+	// Viewer, when set, leaves out the reviews VisibleTo hides from it.
+	Viewer string
 }
 
 // Option configures a Store.
@@ -67,7 +69,8 @@ func (s *Store) List(f Filter) []Review {
 	for _, r := range s.byID {
 		if (f.ProductID == "" || r.ProductID == f.ProductID) &&
 			(f.UserID == "" || r.UserID == f.UserID) &&
-			(len(f.Statuses) == 0 || slices.Contains(f.Statuses, r.Status)) {
+			(len(f.Statuses) == 0 || slices.Contains(f.Statuses, r.Status)) &&
+			VisibleTo(r, f.Viewer) {
 			out = append(out, r)
 		}
 	}

@@ -101,6 +101,7 @@ func (pg *paymentGen) payment(o orders.Order, n int) payments.Payment {
 	p := payments.Payment{
 		ID:          fmt.Sprintf("pay_%05d", n),
 		OrderID:     o.ID,
+		UserID:      o.UserID,
 		Status:      payments.StatusCaptured,
 		AmountCents: o.TotalCents,
 		Currency:    o.Currency,

@@ -38,6 +38,7 @@ func newRouter(s *Store) *httpapi.Router {
 }
 
 func (h handler) list(w http.ResponseWriter, r *http.Request) {
+	caller := httpapi.CallerFrom(r)
 	q := r.URL.Query()
 	if q.Has("ids") {
 		ids, err := httpapi.BatchIDs(q, "ids")
@@ -45,7 +46,15 @@ func (h handler) list(w http.ResponseWriter, r *http.Request) {
 			httpapi.BadRequest(w, err.Error())
 			return
 		}
-		httpapi.WriteRead(w, httpapi.CachePrivate, BatchResponse{Users: h.store.GetMany(ids)})
+		found := h.store.GetMany(ids)
+		for i, u := range found {
+			found[i] = viewFor(caller, u)
+		}
+		httpapi.WriteRead(w, httpapi.CachePrivate, BatchResponse{Users: found})
+		return
+	}
+	if caller.Scoped() {
+		httpapi.Forbidden(w, "searching users needs a staff role")
 		return
 	}
 	page, err := httpapi.ParsePage(q)
@@ -67,5 +76,14 @@ func (h handler) get(w http.ResponseWriter, r *http.Request) {
 		httpapi.NotFound(w, "user "+id+" not found")
 		return
 	}
-	httpapi.WriteRead(w, httpapi.CachePrivate, u)
+	httpapi.WriteRead(w, httpapi.CachePrivate, viewFor(httpapi.CallerFrom(r), u))
+}
+
+// viewFor returns what caller may see of u: everything of its own record (or
+// of anyone's, for an unscoped caller), else the public view.
+func viewFor(caller httpapi.Caller, u User) User {
+	if caller.CanAccess(u.ID) {
+		return u
+	}
+	return u.Public()
 }

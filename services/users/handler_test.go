@@ -2,7 +2,6 @@ package users_test
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -126,15 +125,128 @@ func TestGet(t *testing.T) {
 			t.Fatalf("message = %q", msg)
 		}
 	})
-	t.Run("X-User-ID is ignored", func(t *testing.T) {
-		req := httptest.NewRequest(http.MethodGet, "/users/usr_0002", nil)
-		req.Header.Set("X-User-ID", "usr_0001")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if u := apitest.Decode[users.User](t, rec, http.StatusOK); u.ID != "usr_0002" {
+}
+
+// Identities as the gateway forwards them.
+var (
+	anonymous  http.Header
+	asCustomer = apitest.Identity("usr_0001", "customer")
+	asSupport  = apitest.Identity("usr_0191", "support")
+	asAdmin    = apitest.Identity("usr_0196", "admin", "support")
+)
+
+// private reports which private fields of the JSON user u carries.
+func private(t *testing.T, u map[string]any) []string {
+	t.Helper()
+	var out []string
+	for _, k := range []string{"email", "tier", "roles"} {
+		if _, ok := u[k]; ok {
+			out = append(out, k)
+		}
+	}
+	if u["id"] == nil || u["name"] == nil || u["createdAt"] == nil {
+		t.Fatalf("public fields missing: %v", u)
+	}
+	return out
+}
+
+func TestScopedGet(t *testing.T) {
+	h := newHandler()
+	all := []string{"email", "tier", "roles"}
+	tests := []struct {
+		name   string
+		header http.Header
+		id     string
+		want   []string // private fields present
+	}{
+		{"customer, own record", asCustomer, "usr_0001", all},
+		{"customer, another user: public view", asCustomer, "usr_0002", nil},
+		{"customer, a staff member: public view", asCustomer, "usr_0196", nil},
+		{"support, another user", asSupport, "usr_0002", all},
+		{"admin, another user", asAdmin, "usr_0002", all},
+		{"no identity: unchanged", anonymous, "usr_0002", all},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := apitest.DoWith(t, h, tt.header, http.MethodGet, "/users/"+tt.id, "")
+			u := apitest.Decode[map[string]any](t, rec, http.StatusOK)
+			if got := private(t, u); !slices.Equal(got, tt.want) || u["id"] != tt.id {
+				t.Fatalf("user %v has private fields %v, want %v", u, got, tt.want)
+			}
+			apitest.CacheControl(t, rec, httpapi.CachePrivate)
+		})
+	}
+	t.Run("customer, unknown user", func(t *testing.T) {
+		apitest.ExpectError(t, apitest.DoWith(t, h, asCustomer, http.MethodGet, "/users/usr_9999", ""), http.StatusNotFound, httpapi.CodeNotFound)
+	})
+	t.Run("own record is complete", func(t *testing.T) {
+		u := apitest.Decode[users.User](t, apitest.DoWith(t, h, asCustomer, http.MethodGet, "/users/usr_0001", ""), http.StatusOK)
+		if u.Email != "ada.lovelace@example.com" || u.Tier == "" || !slices.Equal(u.Roles, []string{"customer"}) {
 			t.Fatalf("user = %+v", u)
 		}
 	})
+}
+
+func TestScopedBatch(t *testing.T) {
+	h := newHandler()
+	tests := []struct {
+		name   string
+		header http.Header
+		want   map[string][]string // id → private fields present
+	}{
+		{"customer: own complete, others public", asCustomer,
+			map[string][]string{"usr_0002": nil, "usr_0001": {"email", "tier", "roles"}, "usr_0200": nil}},
+		{"support: all complete", asSupport,
+			map[string][]string{"usr_0002": {"email", "tier", "roles"}, "usr_0001": {"email", "tier", "roles"}, "usr_0200": {"email", "tier", "roles"}}},
+		{"no identity: unchanged", anonymous,
+			map[string][]string{"usr_0002": {"email", "tier", "roles"}, "usr_0001": {"email", "tier", "roles"}, "usr_0200": {"email", "tier", "roles"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := apitest.DoWith(t, h, tt.header, http.MethodGet, "/users?ids=usr_0002,usr_0001,usr_9999,usr_0200", "")
+			got := apitest.Decode[struct{ Users []map[string]any }](t, rec, http.StatusOK)
+			var order []string
+			for _, u := range got.Users {
+				id, _ := u["id"].(string)
+				order = append(order, id)
+				if fields := private(t, u); !slices.Equal(fields, tt.want[id]) {
+					t.Fatalf("user %s has private fields %v, want %v", id, fields, tt.want[id])
+				}
+			}
+			if want := []string{"usr_0002", "usr_0001", "usr_0200"}; !slices.Equal(order, want) {
+				t.Fatalf("ids = %v, want %v", order, want)
+			}
+		})
+	}
+}
+
+func TestScopedSearch(t *testing.T) {
+	h := newHandler()
+	tests := []struct {
+		name   string
+		header http.Header
+		query  string
+		want   int
+	}{
+		{"customer may not list users", asCustomer, "", http.StatusForbidden},
+		{"customer may not search users", asCustomer, "q=ada", http.StatusForbidden},
+		{"customer may not search, even with bad paging", asCustomer, "limit=0", http.StatusForbidden},
+		{"support", asSupport, "q=ada", http.StatusOK},
+		{"admin", asAdmin, "", http.StatusOK},
+		{"no identity: unchanged", anonymous, "", http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := apitest.DoWith(t, h, tt.header, http.MethodGet, "/users?"+tt.query, "")
+			if tt.want == http.StatusForbidden {
+				apitest.ExpectError(t, rec, tt.want, httpapi.CodeForbidden)
+				return
+			}
+			if got := apitest.Decode[users.ListResponse](t, rec, tt.want); got.Total == 0 || got.Users[0].Email == "" {
+				t.Fatalf("answer = %+v", got)
+			}
+		})
+	}
 }
 
 func TestStoreReturnsCopies(t *testing.T) {

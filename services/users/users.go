@@ -16,14 +16,21 @@ const (
 	TierPro  = "pro"
 )
 
-// User is a user profile.
+// User is a user profile. Email, Tier and Roles are private: they are left
+// out of the public view (see Public).
 type User struct {
 	ID        string    `json:"id"`
 	Name      string    `json:"name"`
-	Email     string    `json:"email"`
-	Tier      string    `json:"tier"`
-	Roles     []string  `json:"roles"`
+	Email     string    `json:"email,omitzero"`
+	Tier      string    `json:"tier,omitzero"`
+	Roles     []string  `json:"roles,omitzero"`
 	CreatedAt time.Time `json:"createdAt"`
+}
+
+// Public returns the part of u any signed-in user may see: id, name and
+// creation time.
+func (u User) Public() User {
+	return User{ID: u.ID, Name: u.Name, CreatedAt: u.CreatedAt}
 }
 
 func (u User) clone() User {

@@ -15,13 +15,37 @@ import (
 // Do serves one request to h. A non-empty body is sent as JSON.
 func Do(t testing.TB, h http.Handler, method, target, body string) *httptest.ResponseRecorder {
 	t.Helper()
+	return DoWith(t, h, nil, method, target, body)
+}
+
+// DoWith is Do with extra request headers, such as those of Identity.
+func DoWith(t testing.TB, h http.Handler, header http.Header, method, target, body string) *httptest.ResponseRecorder {
+	t.Helper()
 	req := httptest.NewRequest(method, target, strings.NewReader(body)) //nolint:noctx // test helper: the request context is the test's
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	for k, vs := range header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec
+}
+
+// Identity returns the identity headers the gateway forwards for userID
+// holding roles (X-User-Roles is left out when roles is empty).
+func Identity(userID string, roles ...string) http.Header {
+	h := http.Header{}
+	h.Set(httpapi.HeaderUserID, userID)
+	if len(roles) > 0 {
+		h.Set(httpapi.HeaderUserRoles, strings.Join(roles, ","))
+	}
+	h.Set(httpapi.HeaderClientID, "test-client")
+	h.Set(httpapi.HeaderRequestID, "req-test")
+	return h
 }
 
 // Decode checks that rec has status want and a JSON body, and decodes it.

@@ -9,6 +9,7 @@ import (
 const (
 	CodeBadRequest       = "bad_request"
 	CodeNotFound         = "not_found"
+	CodeForbidden        = "forbidden"
 	CodeMethodNotAllowed = "method_not_allowed"
 	CodeConflict         = "conflict"
 	CodeInternal         = "internal"
@@ -58,6 +59,12 @@ func BadRequest(w http.ResponseWriter, message string) {
 // NotFound answers 404 not_found.
 func NotFound(w http.ResponseWriter, message string) {
 	WriteError(w, http.StatusNotFound, CodeNotFound, message)
+}
+
+// Forbidden answers 403 forbidden: the caller's identity does not allow the
+// request (see Caller).
+func Forbidden(w http.ResponseWriter, message string) {
+	WriteError(w, http.StatusForbidden, CodeForbidden, message)
 }
 
 // Conflict answers 409 conflict.
