@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/frontdesk/frontdesk/shared/forward"
 	"github.com/frontdesk/frontdesk/shared/restclient"
 	"github.com/frontdesk/frontdesk/shared/upstream/catalog"
 	"github.com/frontdesk/frontdesk/shared/upstream/inventory"
@@ -52,13 +53,18 @@ type Clients struct {
 	Payments  *payments.Client
 }
 
-// New returns the clients of cfg, each upstream on its own *http.Client.
+// New returns the clients of cfg, each upstream on its own *http.Client whose
+// transport is wrapped in forward.Transport: every call carries the verified
+// identity, request id and configured headers its context holds (see package
+// forward), never the client's credentials.
 func New(cfg Config) (*Clients, error) {
 	rcCfg := restclient.Config{Timeout: cfg.Timeout, MaxResponseBytes: cfg.MaxResponseBytes}
 	urls := cfg.URLs()
 	rcs := make(map[string]*restclient.Client, len(urls))
 	for name, base := range urls {
-		rc, err := restclient.New(name, base, restclient.NewHTTPClient(rcCfg), rcCfg)
+		hc := restclient.NewHTTPClient(rcCfg)
+		hc.Transport = forward.Transport(hc.Transport)
+		rc, err := restclient.New(name, base, hc, rcCfg)
 		if err != nil {
 			return nil, fmt.Errorf("configuring upstreams: %w", err)
 		}

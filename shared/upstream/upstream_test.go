@@ -1,11 +1,21 @@
 package upstream_test
 
 import (
+	"context"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/frontdesk/frontdesk/shared/auth"
+	"github.com/frontdesk/frontdesk/shared/forward"
+	"github.com/frontdesk/frontdesk/shared/requestid"
 	"github.com/frontdesk/frontdesk/shared/upstream"
+	"github.com/frontdesk/frontdesk/shared/upstream/orders"
 )
 
 func validConfig() upstream.Config {
@@ -65,5 +75,83 @@ func TestConfigURLs(t *testing.T) {
 		if !strings.HasPrefix(got[name], "http://") {
 			t.Errorf("URLs()[%s] not http", name)
 		}
+	}
+}
+
+// TestClientsForwardIdentity proves that every client New builds sends
+// through forward.Transport: the verified identity and request id arrive,
+// the client's credentials and spoofed identity headers do not.
+func TestClientsForwardIdentity(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		seen = map[string]http.Header{} // by method and path
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.Method+" "+r.URL.Path] = r.Header.Clone()
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	t.Cleanup(srv.Close)
+	cfg := validConfig()
+	cfg.UsersURL, cfg.CatalogURL, cfg.InventoryURL = srv.URL, srv.URL, srv.URL
+	cfg.OrdersURL, cfg.ReviewsURL, cfg.PaymentsURL = srv.URL, srv.URL, srv.URL
+	c, err := upstream.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The context of a BFF request whose client sent a token, a cookie and
+	// a spoofed identity; the principal is what auth.Authenticate verified.
+	incoming := httptest.NewRequest(http.MethodPost, "/graphql", nil)
+	incoming.Header.Set("Authorization", "Bearer x")
+	incoming.Header.Set("Cookie", "session=abc")
+	incoming.Header.Set("X-User-ID", "usr_9999")
+	incoming.Header.Set("Accept-Language", "fr-CH")
+	var ctx context.Context
+	forward.Middleware(forward.Config{Headers: []string{"Accept-Language"}})(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		ctx = r.Context()
+	})).ServeHTTP(httptest.NewRecorder(), incoming)
+	ctx = auth.NewContext(ctx, auth.Principal{Subject: "usr_0001", Roles: []string{"customer", "support"}, ClientID: "mobile-app"})
+	ctx = requestid.NewContext(ctx, "req-42")
+
+	calls := []struct {
+		name, route string
+		call        func() error
+	}{
+		{"users batch", "GET /users", func() error { _, err := c.Users.BatchGet(ctx, []string{"usr_0001"}); return err }},
+		{"catalog batch", "GET /products", func() error { _, err := c.Catalog.BatchGet(ctx, []string{"prd_0001"}); return err }},
+		{"inventory batch", "GET /stock", func() error { _, err := c.Inventory.BatchGet(ctx, []string{"prd_0001"}); return err }},
+		{"orders list", "GET /orders", func() error { _, err := c.Orders.List(ctx, orders.ListParams{}); return err }},
+		{"reviews get", "GET /reviews/rev_0001", func() error { _, err := c.Reviews.Get(ctx, "rev_0001"); return err }},
+		{"payments batch", "GET /payments", func() error { _, err := c.Payments.BatchGet(ctx, []string{"pay_0001"}); return err }},
+	}
+	for _, tt := range calls {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.call(); err != nil {
+				t.Fatalf("call: %v", err)
+			}
+			mu.Lock()
+			got, ok := seen[tt.route]
+			mu.Unlock()
+			if !ok {
+				t.Fatalf("upstream saw no %s; saw %v", tt.route, slices.Collect(maps.Keys(seen)))
+			}
+			want := map[string][]string{
+				"X-User-Id":       {"usr_0001"},
+				"X-User-Roles":    {"customer,support"},
+				"X-Client-Id":     {"mobile-app"},
+				"X-Request-Id":    {"req-42"},
+				"Accept-Language": {"fr-CH"},
+				"Authorization":   nil,
+				"Cookie":          nil,
+			}
+			for name, vs := range want {
+				if !slices.Equal(got.Values(name), vs) {
+					t.Errorf("upstream got %s = %q, want %q", name, got.Values(name), vs)
+				}
+			}
+		})
 	}
 }
