@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # Offline check of the GraphiQL playground of the real binaries.
 #
-# Starts ./bin/demo-services (:3001-:3006), ./bin/bff-mobile (:8081) and
-# ./bin/bff-web (:8082), waits until both BFFs are ready, then runs e2e.mjs
-# against each BFF's /playground with a real query (every request not to the
-# page's own origin is blocked and fails the check), and stops the binaries
-# again, also on failure or Ctrl-C. Exits non-zero if anything fails.
+# Starts ./bin/demo-services (demo issuer :3000, services :3001-:3006),
+# ./bin/bff-mobile (:8081) and ./bin/bff-web (:8082), waits until both BFFs
+# are ready, then runs e2e.mjs against each BFF's /playground: it signs in
+# with the playground's demo login helper and runs a real query that needs
+# the token (every request not to the page's own origin is blocked and fails
+# the check), and stops the binaries again, also on failure or Ctrl-C. Exits
+# non-zero if anything fails.
 #
 # Prerequisites: `make build` (binaries in ./bin), Debian's chromium and
 # `npm ci` in scripts/playground (see README.md).
 #
 # Usage: scripts/playground/check-bffs.sh [--screenshots DIR]
 #   --screenshots DIR   save DIR/playground-web.png and DIR/playground-mobile.png
-#                       (plus *-dialog.png with the settings dialog open)
+#                       (plus *-dialog.png with the settings dialog open and
+#                       *-login.png while signed in)
 # Environment: CHROMIUM (browser binary, default /usr/bin/chromium),
-#              E2E_TIMEOUT (per-step timeout in ms, default 30000).
+#              E2E_TIMEOUT (per-step timeout in ms, default 30000),
+#              LOGIN_WEB, LOGIN_MOBILE (the demo users signed in with,
+#              default usr_0196 (admin) and usr_0001 (Ada); "" skips sign-in).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,7 +35,7 @@ while (($#)); do
       shift 2
       ;;
     -h | --help)
-      sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -61,7 +66,7 @@ fi
 
 # The ports must be free: a server left running would otherwise be tested
 # instead of the binaries started here.
-for port in 3001 3002 3003 3004 3005 3006 8081 8082; do
+for port in 3000 3001 3002 3003 3004 3005 3006 8081 8082; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     die "port $port is already in use (stop whatever listens there, e.g. 'make run')"
   fi
@@ -108,7 +113,7 @@ start() { # name: start ./bin/name in the background, log to $logs/name.log
 
 cd "$root"
 start demo-services
-"$bin/wait-ready" -timeout 30s http://127.0.0.1:3001/healthz http://127.0.0.1:3006/healthz ||
+"$bin/wait-ready" -timeout 30s http://127.0.0.1:3000/healthz http://127.0.0.1:3001/healthz http://127.0.0.1:3006/healthz ||
   die "demo services did not become healthy"
 start bff-mobile
 start bff-web
@@ -120,8 +125,8 @@ done
 say "all binaries ready"
 
 failures=0
-run_e2e() { # name port query expected-text
-  local name="$1" port="$2" query="$3" want="$4"
+run_e2e() { # name port login-subject query expected-text
+  local name="$1" port="$2" login="$3" query="$4" want="$5"
   local args=(
     "http://127.0.0.1:$port/playground"
     --wait-schema
@@ -130,6 +135,7 @@ run_e2e() { # name port query expected-text
     --chromium "$chromium"
     --timeout "${E2E_TIMEOUT:-30000}"
   )
+  [[ -z "$login" ]] || args+=(--login "$login")
   [[ -z "$shots" ]] || args+=(--screenshot "$shots/playground-$name.png")
   say "== bff-$name playground (:$port)"
   if node "$here/e2e.mjs" "${args[@]}"; then
@@ -140,8 +146,9 @@ run_e2e() { # name port query expected-text
   fi
 }
 
-run_e2e web 8082 '{ orders(first: 2) { totalCount edges { node { id customer { name } } } } }' '"totalCount": 2000'
-run_e2e mobile 8081 '{ me { firstName } }' '"firstName": "Ada"'
+run_e2e web 8082 "${LOGIN_WEB-usr_0196}" \
+  '{ orders(first: 2) { totalCount edges { node { id customer { name } } } } }' '"totalCount": 2000'
+run_e2e mobile 8081 "${LOGIN_MOBILE-usr_0001}" '{ me { firstName } }' '"firstName": "Ada"'
 
 ((failures == 0)) || die "$failures playground check(s) failed"
 status=0

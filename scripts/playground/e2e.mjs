@@ -5,7 +5,9 @@
 // It opens the playground URL, aborts (and records) every request that is not
 // to the page's own origin, waits for GraphiQL's query editor, replaces the
 // query, clicks the run button and checks that the response pane shows the
-// expected JSON. It fails (exit 1) if the check fails, on any off-origin
+// expected JSON. With --login it first signs in with the page's demo login
+// helper (playground Config.Login) and checks that the query carried the
+// token, and signs out afterwards. It fails (exit 1) if the check fails, on any off-origin
 // request attempt, on any Content-Security-Policy violation, on uncaught page
 // errors and on console errors.
 //
@@ -22,6 +24,10 @@
 //                        return a schema before typing (fails if it does not)
 //   --expect-header N:V  the GraphQL request must carry header N with value V
 //                        (repeatable; checks Config.DefaultHeaders pre-fill)
+//   --login SUBJECT      sign in as SUBJECT (a user the login helper offers,
+//                        e.g. usr_0001) before running the query, check that
+//                        the query was sent with "Authorization: Bearer …"
+//                        from the helper, then sign out (default: $E2E_LOGIN)
 //   --screenshot FILE    save a PNG of the page after the run
 //   --chromium PATH      browser binary (default: $CHROMIUM or /usr/bin/chromium)
 //   --timeout MS         per-step timeout (default: 30000)
@@ -35,7 +41,7 @@ function usage(msg) {
   if (msg) console.error(`e2e: ${msg}`);
   console.error(
     "usage: node e2e.mjs URL [--query Q] [--expect JSON] [--expect-contains TEXT]... " +
-      "[--wait-schema] [--expect-header NAME:VALUE]... [--screenshot FILE] [--chromium PATH] [--timeout MS]",
+      "[--wait-schema] [--expect-header NAME:VALUE]... [--login SUBJECT] [--screenshot FILE] [--chromium PATH] [--timeout MS]",
   );
   process.exit(2);
 }
@@ -49,6 +55,7 @@ function parseArgs(argv) {
     expectContains: [],
     waitSchema: false,
     expectHeaders: [],
+    login: process.env.E2E_LOGIN || "",
     screenshot: "",
     chromium: process.env.CHROMIUM || "/usr/bin/chromium",
     timeout: 30000,
@@ -84,6 +91,10 @@ function parseArgs(argv) {
         opts.expectHeaders.push([v.slice(0, at).trim().toLowerCase(), v.slice(at + 1).trim()]);
         break;
       }
+      case "--login":
+        opts.login = val();
+        if (!opts.login) usage("--login needs a subject");
+        break;
       case "--screenshot":
         opts.screenshot = val();
         break;
@@ -118,10 +129,12 @@ function parseArgs(argv) {
 const opts = parseArgs(process.argv.slice(2));
 const origin = new URL(opts.url).origin;
 
+let tokenPath = ""; // the login helper's token proxy path, from the page's config
 const blocked = []; // off-origin request attempts
 const problems = []; // console errors, page errors, CSP violations
 const graphqlRequests = []; // non-introspection POSTs the page made
 const introspections = []; // GraphiQL's introspection answers: { status, types }
+const tokenAnswers = []; // the login helper's token proxy answers: { url, status }
 const log = (...a) => console.log("e2e:", ...a);
 
 // Runs in the page (via CDP, so the page's CSP does not apply to it) before
@@ -195,6 +208,10 @@ try {
   page.on("response", async (res) => {
     const req = res.request();
     if (req.method() !== "POST") return;
+    if (tokenPath && new URL(req.url()).pathname === tokenPath) {
+      tokenAnswers.push({ url: req.url(), status: res.status() });
+      return;
+    }
     let body = {};
     try {
       body = JSON.parse(req.postData() || "{}");
@@ -236,6 +253,64 @@ try {
       await page.waitForTimeout(100);
     }
     log(`schema loaded by introspection (${got.types} types)`);
+  }
+
+  // Sign in with the login helper: pick the user, click "Sign in", wait for
+  // "Signed in as …" and for the Authorization header in GraphiQL's headers
+  // editor (the second editor of the editor tools, after the variables).
+  let authorization = "";
+  const headersEditorValue = () =>
+    page.evaluate(() => {
+      const editors = document.querySelectorAll(".graphiql-editor-tool > .graphiql-editor");
+      const el = editors.length === 2 ? editors[1].querySelector(".CodeMirror") : null;
+      return el && el.CodeMirror ? el.CodeMirror.getValue() : null;
+    });
+  const authorizationIn = (text) => {
+    try {
+      const h = JSON.parse(text || "{}");
+      const k = Object.keys(h).find((n) => n.toLowerCase() === "authorization");
+      return k ? h[k] : "";
+    } catch {
+      return "";
+    }
+  };
+  if (opts.login) {
+    tokenPath = await page.evaluate(() => {
+      try {
+        return JSON.parse(document.getElementById("playground-config").textContent).tokenPath || "";
+      } catch {
+        return "";
+      }
+    });
+    if (!tokenPath || !(await page.locator("#playground-login").count())) {
+      throw new Error("--login given, but the page has no login helper (is Config.Login set?)");
+    }
+    const offered = await page.locator("#playground-login-user option").evaluateAll((os) => os.map((o) => o.value));
+    if (!offered.includes(opts.login)) {
+      throw new Error(`--login ${opts.login}: the login helper offers only ${offered.join(", ")}`);
+    }
+    await page.selectOption("#playground-login-user", opts.login);
+    const signIn = page.locator("#playground-login-signin");
+    await page.waitForFunction(() => !document.getElementById("playground-login-signin").disabled, null, {
+      polling: 50,
+      timeout: opts.timeout,
+    });
+    await signIn.click();
+    try {
+      await page.locator("#playground-login-in").waitFor({ state: "visible" });
+    } catch {
+      const msg = await page.locator("#playground-login-message").textContent();
+      throw new Error(`sign-in did not complete: ${msg || "(no message)"} (token answers: ${JSON.stringify(tokenAnswers)})`);
+    }
+    const who = (await page.locator("#playground-login-who").textContent()) || "";
+    authorization = authorizationIn(await headersEditorValue());
+    if (!/^Bearer \S+$/.test(authorization)) {
+      throw new Error(`after sign-in the headers editor holds ${JSON.stringify(await headersEditorValue())}, want an Authorization: Bearer header`);
+    }
+    if (!tokenAnswers.some((a) => a.status === 200 && new URL(a.url).origin === origin)) {
+      throw new Error(`no successful same-origin call of the token proxy (answers: ${JSON.stringify(tokenAnswers)})`);
+    }
+    log(`signed in as ${who} via ${tokenPath} (Authorization: Bearer …${authorization.slice(-8)})`);
   }
 
   // Type the query: select all, delete, insert the text (insertText avoids
@@ -315,6 +390,18 @@ try {
       throw new Error(`request header ${name} is ${JSON.stringify(sent.headers[name])}, want ${JSON.stringify(value)}`);
     }
     log(`request header ${name}: ${value}`);
+  }
+  if (opts.login) {
+    if (sent.headers.authorization !== authorization) {
+      throw new Error("the query was not sent with the login helper's Authorization header");
+    }
+    log("query sent with the login helper's Authorization header");
+    if (opts.screenshot) await page.screenshot({ path: opts.screenshot.replace(/(\.png)?$/, "-login.png") });
+    await page.locator("#playground-login-signout").click();
+    await page.locator("#playground-login-out").waitFor({ state: "visible" });
+    const left = authorizationIn(await headersEditorValue());
+    if (left) throw new Error(`after sign-out the headers editor still holds Authorization ${JSON.stringify(left)}`);
+    log("signed out: Authorization header removed");
   }
 
   // Open and close the settings dialog: GraphiQL injects a <style> element

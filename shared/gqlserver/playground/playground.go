@@ -22,6 +22,12 @@
 // Requests whose path starts with AssetPrefix are answered from the embedded
 // assets (404 for unknown names); every other path gets the page. Only GET
 // and HEAD are allowed; other methods get 405 with an Allow header.
+//
+// With Config.Login set, the page also offers a demo login helper, and the
+// handler answers POST requests to "token" in AssetPrefix's parent (e.g.
+// /playground/token for /playground/assets/) with a token from the demo
+// issuer; see Login. Mount it there too (mux.Handle("/playground/", pg)
+// covers both).
 package playground
 
 import (
@@ -68,6 +74,10 @@ type Config struct {
 	// editor (which is then opened) and is sent with every request until the
 	// user edits it. Headers are not persisted in the browser's storage.
 	DefaultHeaders string
+
+	// Login, if set, adds the demo login helper and its token proxy. Nil
+	// leaves the page without it. Development only.
+	Login *Login
 }
 
 // pageConfig is the JSON read by static/playground.js.
@@ -75,6 +85,7 @@ type pageConfig struct {
 	Endpoint       string `json:"endpoint"`
 	DefaultQuery   string `json:"defaultQuery,omitempty"`
 	DefaultHeaders string `json:"defaultHeaders,omitempty"`
+	TokenPath      string `json:"tokenPath,omitempty"` // the login helper's token proxy
 }
 
 // pageData is the input of page.html.tmpl.
@@ -85,6 +96,7 @@ type pageData struct {
 	Styles  []assetRef
 	Scripts []assetRef
 	Config  pageConfig
+	Users   []LoginUser // the login helper's choices, nil without one
 }
 
 var pageTemplate = template.Must(template.ParseFS(embedded, "page.html.tmpl"))
@@ -92,6 +104,8 @@ var pageTemplate = template.Must(template.ParseFS(embedded, "page.html.tmpl"))
 // handler implements http.Handler for one Config.
 type handler struct {
 	assetPrefix string
+	tokenPath   string      // "" without a login helper
+	login       *tokenProxy // nil without a login helper
 	bundle      *bundle
 	data        pageData // Nonce is filled in per response
 }
@@ -123,7 +137,7 @@ func New(cfg Config) (http.Handler, error) {
 			return nil, fmt.Errorf("playground: DefaultHeaders must be a JSON object of strings: %w", err)
 		}
 	}
-	return &handler{
+	h := &handler{
 		assetPrefix: cfg.AssetPrefix,
 		bundle:      b,
 		data: pageData{
@@ -137,7 +151,21 @@ func New(cfg Config) (http.Handler, error) {
 				DefaultHeaders: cfg.DefaultHeaders,
 			},
 		},
-	}, nil
+	}
+	if cfg.Login != nil {
+		users, err := checkLogin(cfg.Login)
+		if err != nil {
+			return nil, err
+		}
+		h.tokenPath = tokenPathFor(cfg.AssetPrefix)
+		if !strings.HasPrefix(h.tokenPath, "/") || strings.HasPrefix(h.tokenPath, cfg.AssetPrefix) {
+			return nil, fmt.Errorf("playground: AssetPrefix %q leaves no path for the login helper's token proxy", cfg.AssetPrefix)
+		}
+		h.login = newTokenProxy(cfg.Login, users)
+		h.data.Users = users
+		h.data.Config.TokenPath = h.tokenPath
+	}
+	return h, nil
 }
 
 // Handler is like New but panics if cfg is invalid. It is meant for
@@ -171,9 +199,13 @@ func checkAssetPrefix(p string) error {
 	return nil
 }
 
-// ServeHTTP serves the embedded assets under the asset prefix and the page
-// everywhere else.
+// ServeHTTP serves the login helper's token proxy (when configured), the
+// embedded assets under the asset prefix and the page everywhere else.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.login != nil && r.URL.Path == h.tokenPath {
+		h.login.ServeHTTP(w, r)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
