@@ -147,6 +147,8 @@ func upstreamError(ue *restclient.Error, err error) *Error {
 		e.Code, e.Message = BadUserInput, "the "+ue.Service+" service rejected the input"
 	case restclient.KindConflict:
 		e.Code, e.Message = Conflict, "the change conflicts with the current state"
+	case restclient.KindForbidden:
+		e.Code, e.Message = Forbidden, "the "+ue.Service+" service does not allow this for the caller"
 	case restclient.KindTimeout:
 		e.Code, e.Message = UpstreamTimeout, "the "+ue.Service+" service did not answer in time"
 	case restclient.KindBadResponse:

@@ -60,6 +60,7 @@ func TestClassify(t *testing.T) {
 		{"upstream not found", upstreamErr("catalog", restclient.KindNotFound), gqlerr.NotFound, "not found", "catalog"},
 		{"upstream bad request", upstreamErr("reviews", restclient.KindBadRequest), gqlerr.BadUserInput, "the reviews service rejected the input", "reviews"},
 		{"upstream conflict", upstreamErr("orders", restclient.KindConflict), gqlerr.Conflict, "the change conflicts with the current state", "orders"},
+		{"upstream forbidden", upstreamErr("orders", restclient.KindForbidden), gqlerr.Forbidden, "the orders service does not allow this for the caller", "orders"},
 		{"upstream unavailable", upstreamErr("catalog", restclient.KindUnavailable), gqlerr.UpstreamUnavailable, "the catalog service is unavailable", "catalog"},
 		{"upstream timeout", upstreamErr("inventory", restclient.KindTimeout), gqlerr.UpstreamTimeout, "the inventory service did not answer in time", "inventory"},
 		{"upstream bad response", upstreamErr("users", restclient.KindBadResponse), gqlerr.UpstreamBadResponse, "the users service gave an unusable answer", "users"},

@@ -173,6 +173,8 @@ func statusKind(status int) Kind {
 		return KindNotFound
 	case status == http.StatusConflict:
 		return KindConflict
+	case status == http.StatusForbidden:
+		return KindForbidden
 	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
 		return KindBadRequest
 	case status == http.StatusRequestTimeout || status == http.StatusGatewayTimeout:

@@ -58,6 +58,7 @@ func TestDoStatusKinds(t *testing.T) {
 	}{
 		{"404 not found", http.StatusNotFound, `{"error":{"code":"not_found","message":"product prd_9999 not found"}}`, restclient.KindNotFound, "not_found"},
 		{"409 conflict", http.StatusConflict, `{"error":{"code":"conflict","message":"nope"}}`, restclient.KindConflict, "conflict"},
+		{"403 forbidden", http.StatusForbidden, `{"error":{"code":"forbidden","message":"nope"}}`, restclient.KindForbidden, "forbidden"},
 		{"400 bad request", http.StatusBadRequest, `{"error":{"code":"bad_request","message":"limit"}}`, restclient.KindBadRequest, "bad_request"},
 		{"422 unprocessable", http.StatusUnprocessableEntity, `{"error":{"code":"invalid"}}`, restclient.KindBadRequest, "invalid"},
 		{"500 internal", http.StatusInternalServerError, `{"error":{"code":"internal","message":"injected"}}`, restclient.KindUnavailable, "internal"},
@@ -68,7 +69,7 @@ func TestDoStatusKinds(t *testing.T) {
 		{"408 request timeout", http.StatusRequestTimeout, ``, restclient.KindTimeout, ""},
 		{"304 not modified", http.StatusNotModified, ``, restclient.KindBadResponse, ""},
 		{"401 unauthorized", http.StatusUnauthorized, `{"error":{"code":"unauthorized"}}`, restclient.KindBadResponse, "unauthorized"},
-		{"403 forbidden", http.StatusForbidden, `not json`, restclient.KindBadResponse, ""},
+		{"403 with a body that is not JSON", http.StatusForbidden, `not json`, restclient.KindForbidden, ""},
 		{"405 method not allowed", http.StatusMethodNotAllowed, `{"error":"flat string"}`, restclient.KindBadResponse, ""},
 		{"418 teapot", http.StatusTeapot, `{"error":{"code":"teapot"}}`, restclient.KindBadResponse, "teapot"},
 	}

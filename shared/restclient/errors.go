@@ -18,6 +18,7 @@ const (
 	KindTimeout                     // the per-call timeout or the request deadline passed
 	KindBadResponse                 // an answer that is not what the contract says
 	KindCanceled                    // the caller went away
+	KindForbidden                   // 403: the upstream refused the forwarded caller
 )
 
 var kindNames = map[Kind]string{
@@ -28,6 +29,7 @@ var kindNames = map[Kind]string{
 	KindTimeout:     "timeout",
 	KindBadResponse: "bad response",
 	KindCanceled:    "canceled",
+	KindForbidden:   "forbidden",
 }
 
 func (k Kind) String() string {

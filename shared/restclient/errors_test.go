@@ -18,6 +18,7 @@ func TestKind(t *testing.T) {
 		{restclient.KindNotFound, "not found", false},
 		{restclient.KindBadRequest, "bad request", false},
 		{restclient.KindConflict, "conflict", false},
+		{restclient.KindForbidden, "forbidden", false},
 		{restclient.KindUnavailable, "unavailable", true},
 		{restclient.KindTimeout, "timeout", true},
 		{restclient.KindBadResponse, "bad response", true},
