@@ -24,6 +24,9 @@ func run(ctx context.Context, _ []string, getenv func(string) string, stdout io.
 		return err
 	}
 	ready := &gqlserver.Readiness{}
-	h := app.New(cfg, clients, logger, ready, nil)
+	h, err := app.New(ctx, cfg, clients, logger, ready)
+	if err != nil {
+		return err
+	}
 	return gqlserver.ListenAndServe(ctx, logger, app.Name, cfg.Addr, h, cfg.Server, ready, stdout)
 }

@@ -3,21 +3,43 @@ package main
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/frontdesk/frontdesk/services/servicestest"
+	"github.com/frontdesk/frontdesk/shared/authtest"
 	"github.com/frontdesk/frontdesk/shared/bfftest"
 )
 
-// TestRun starts the binary's run over test services, answers a nested
-// query, serves the playground and health endpoints, and shuts down cleanly.
+// TestRun starts the binary's run over test services and a test issuer,
+// answers a nested query with a token from that issuer (and refuses it
+// without one), serves the playground and health endpoints, and shuts down
+// cleanly.
 func TestRun(t *testing.T) {
 	ups := servicestest.Start(t)
-	base := bfftest.StartRun(t, run, bfftest.UpstreamEnv(ups, map[string]string{"ADDR": "127.0.0.1:0", "LOG_LEVEL": "warn"}))
+	iss := authtest.NewIssuer(t)
+	base := bfftest.StartRun(t, run, bfftest.UpstreamEnv(ups, map[string]string{
+		"ADDR": "127.0.0.1:0", "LOG_LEVEL": "warn", "OIDC_ISSUER": iss.URL(),
+	}))
+	token := iss.Mint(authtest.Claims{Subject: "usr_0196", Roles: []string{"admin", "support"}, ClientID: "web-admin", Audience: []string{"frontdesk-web"}})
 
 	body := `{"query":"{ orders(first: 2) { edges { node { id customer { id } items { product { id inventory { total } } } payment { status } } } } }"}`
-	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(body))
+	anonymous, err := http.Post(base+"/graphql", "application/json", strings.NewReader(`{"query":"{ orders(first: 1) { totalCount } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = anonymous.Body.Close()
+	if anonymous.StatusCode != http.StatusUnauthorized {
+		t.Errorf("anonymous orders: status %d, want 401", anonymous.StatusCode)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, base+"/graphql", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,9 +63,22 @@ func TestRun(t *testing.T) {
 // TestRunRejectsBadConfig: a bad setting stops start-up with an error naming it.
 func TestRunRejectsBadConfig(t *testing.T) {
 	err := run(t.Context(), nil, func(k string) string {
-		return map[string]string{"FRONTDESK_ENV": "production", "DEV_SUBJECT": "usr_0001"}[k]
+		return map[string]string{"FRONTDESK_ENV": "production"}[k]
 	}, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "DEV_SUBJECT") {
-		t.Fatalf("run in production with dev defaults = %v, want a DEV_SUBJECT error", err)
+	if err == nil || !strings.Contains(err.Error(), "OIDC_ISSUER") {
+		t.Fatalf("run in production without an issuer = %v, want an OIDC_ISSUER error", err)
+	}
+}
+
+// TestRunNeedsItsIssuer: a BFF whose issuer cannot be discovered does not
+// start (and says which setting to check).
+func TestRunNeedsItsIssuer(t *testing.T) {
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close()
+	err := run(t.Context(), nil, func(k string) string {
+		return map[string]string{"ADDR": "127.0.0.1:0", "OIDC_ISSUER": dead.URL, "OIDC_HTTP_TIMEOUT": "2s"}[k]
+	}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "OIDC issuer") {
+		t.Fatalf("run with an unreachable issuer = %v, want a discovery error", err)
 	}
 }

@@ -1,14 +1,13 @@
 // Package auth verifies OIDC access tokens (Verifier) and carries the
 // caller's verified identity (Principal) through a request.
 //
-// The token contract is docs/auth.md. A BFF in development may act for one
-// configured demo user (Static), and tests set the principal directly
-// (NewContext) or mint real tokens with package authtest.
+// The token contract is docs/auth.md. Authenticate is the HTTP middleware
+// that puts a verified Principal in the request's context; tests set one
+// directly (NewContext) or mint real tokens with package authtest.
 package auth
 
 import (
 	"context"
-	"net/http"
 	"slices"
 )
 
@@ -34,14 +33,4 @@ func NewContext(ctx context.Context, p Principal) context.Context {
 func FromContext(ctx context.Context) (p Principal, ok bool) {
 	p, ok = ctx.Value(ctxKey{}).(Principal)
 	return p, ok
-}
-
-// Static returns middleware that treats every request as made by p. It is a
-// development stand-in until tokens are verified; production refuses it.
-func Static(p Principal) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(w, r.WithContext(NewContext(r.Context(), p)))
-		})
-	}
 }

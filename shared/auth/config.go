@@ -11,6 +11,7 @@ const (
 	DefaultMaxTokenBytes       = 8192
 	DefaultHTTPTimeout         = 5 * time.Second
 	DefaultJWKSRefetchInterval = 30 * time.Second
+	DefaultRolesClaim          = "roles"
 
 	// MaxClockSkew bounds Config.ClockSkew.
 	MaxClockSkew = 5 * time.Minute
@@ -26,6 +27,10 @@ type Config struct {
 	// Audience is this API's identifier; tokens' aud must contain it, e.g.
 	// frontdesk-web. Required; no default.
 	Audience string `env:"OIDC_AUDIENCE" json:"audience"`
+	// RolesClaim names the claim holding the caller's roles: a top-level
+	// claim, or a dotted path such as realm_access.roles (Keycloak).
+	// Default roles.
+	RolesClaim string `env:"OIDC_ROLES_CLAIM" envDefault:"roles" json:"roles_claim"`
 	// ClockSkew is how far exp, nbf and iat may be off the verifier's clock.
 	// Default 30s; zero means no leeway; at most MaxClockSkew (5m).
 	ClockSkew time.Duration `env:"OIDC_CLOCK_SKEW" envDefault:"30s" json:"clock_skew"`
@@ -71,6 +76,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.HTTPTimeout == 0 {
 		c.HTTPTimeout = DefaultHTTPTimeout
+	}
+	if c.RolesClaim == "" {
+		c.RolesClaim = DefaultRolesClaim
 	}
 	if c.JWKSRefetchInterval == 0 {
 		c.JWKSRefetchInterval = DefaultJWKSRefetchInterval

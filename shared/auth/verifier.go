@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -121,10 +122,9 @@ func httpClient(c *http.Client, timeout time.Duration) *http.Client {
 // claims are the token claims Verify reads (docs/auth.md).
 type claims struct {
 	jwt.Claims
-	AuthorizedParty string   `json:"azp"`
-	ClientID        string   `json:"client_id"`
-	Roles           []string `json:"roles"`
-	Tier            string   `json:"tier"`
+	AuthorizedParty string `json:"azp"`
+	ClientID        string `json:"client_id"`
+	Tier            string `json:"tier"`
 }
 
 // Verify checks rawToken (without the "Bearer " prefix) and returns the
@@ -151,9 +151,47 @@ func (v *Verifier) Verify(ctx context.Context, rawToken string) (Principal, erro
 	if c.Subject == "" {
 		return Principal{}, fmt.Errorf("%w: no sub claim", ErrInvalidToken)
 	}
+	var all map[string]any
+	if err := tok.Claims(&all); err != nil {
+		return Principal{}, fmt.Errorf("%w: decoding claims: %w", ErrInvalidToken, err)
+	}
 	clientID := c.AuthorizedParty
 	if clientID == "" {
 		clientID = c.ClientID
 	}
-	return Principal{Subject: c.Subject, Roles: c.Roles, ClientID: clientID, Tier: c.Tier}, nil
+	return Principal{Subject: c.Subject, Roles: rolesAt(all, v.cfg.RolesClaim), ClientID: clientID, Tier: c.Tier}, nil
+}
+
+// rolesAt returns the roles in the claim named claim: a top-level claim of
+// that exact name (such as Auth0's namespaced "https://example.com/roles"),
+// else a dotted path into nested objects (Keycloak's "realm_access.roles").
+// The value is an array of strings or one space-separated string; roles are
+// lower-cased, other values ignored. No claim means no roles.
+func rolesAt(claims map[string]any, claim string) []string {
+	v, ok := claims[claim]
+	if !ok {
+		var cur any = claims
+		for part := range strings.SplitSeq(claim, ".") {
+			obj, isObj := cur.(map[string]any)
+			if !isObj {
+				return nil
+			}
+			cur = obj[part]
+		}
+		v = cur
+	}
+	var roles []string
+	switch v := v.(type) {
+	case []any:
+		for _, r := range v {
+			if s, ok := r.(string); ok && s != "" {
+				roles = append(roles, strings.ToLower(s))
+			}
+		}
+	case string:
+		for _, r := range strings.Fields(v) {
+			roles = append(roles, strings.ToLower(r))
+		}
+	}
+	return roles
 }

@@ -145,7 +145,11 @@ func TestVerify(t *testing.T) {
 		{name: "HS256 keyed with the public key", claims: validClaims(), opts: []authtest.MintOption{authtest.WithHS256PublicKey()}, wantErr: true},
 		{name: "tampered payload", claims: validClaims(), opts: []authtest.MintOption{authtest.Tampered()}, wantErr: true},
 		{name: "no subject", claims: with(func(c *authtest.Claims) { c.Subject = "" }), wantErr: true},
-		{name: "roles not an array", claims: with(func(c *authtest.Claims) { c.Extra = map[string]any{"roles": "admin"} }), wantErr: true},
+		{
+			name:   "roles as one string",
+			claims: with(func(c *authtest.Claims) { c.Extra = map[string]any{"roles": "admin"} }),
+			want:   auth.Principal{Subject: "usr_0001", Roles: []string{"admin"}, ClientID: "web-admin", Tier: "pro"},
+		},
 		{name: "exp is null", claims: with(func(c *authtest.Claims) { c.Extra = map[string]any{"exp": nil} }), wantErr: true},
 	}
 	for _, tt := range tests {
@@ -503,6 +507,7 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatalf("Load: %v", err)
 	}
 	want := auth.Config{
+		RolesClaim:          auth.DefaultRolesClaim,
 		ClockSkew:           30 * time.Second,
 		MaxTokenBytes:       auth.DefaultMaxTokenBytes,
 		HTTPTimeout:         auth.DefaultHTTPTimeout,
@@ -510,5 +515,40 @@ func TestConfigDefaults(t *testing.T) {
 	}
 	if got != want {
 		t.Fatalf("defaults = %+v, want %+v", got, want)
+	}
+}
+
+// TestRolesClaim: OIDC_ROLES_CLAIM reads roles where real IdPs put them.
+func TestRolesClaim(t *testing.T) {
+	tests := []struct {
+		name  string
+		claim string
+		extra map[string]any
+		want  []string
+	}{
+		{"default claim, upper case lowered", "", map[string]any{"roles": []any{"Customer", "ADMIN"}}, []string{"customer", "admin"}},
+		{"keycloak realm roles", "realm_access.roles", map[string]any{"realm_access": map[string]any{"roles": []any{"support", "offline_access"}}}, []string{"support", "offline_access"}},
+		{"auth0 namespaced claim", "https://frontdesk.example/roles", map[string]any{"https://frontdesk.example/roles": []any{"admin"}}, []string{"admin"}},
+		{"dex groups", "groups", map[string]any{"groups": []any{"support"}}, []string{"support"}},
+		{"space-separated string", "scope_roles", map[string]any{"scope_roles": "customer  support"}, []string{"customer", "support"}},
+		{"non-strings ignored", "roles", map[string]any{"roles": []any{"admin", 7, nil, ""}}, []string{"admin"}},
+		{"path through a non-object", "realm_access.roles", map[string]any{"realm_access": "x"}, nil},
+		{"missing claim: no roles", "realm_access.roles", map[string]any{"roles": []any{"admin"}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := newClock()
+			iss := authtest.NewIssuer(t, authtest.WithClock(clk.Now))
+			cfg := testConfig(iss)
+			cfg.RolesClaim = tt.claim
+			v := newVerifier(t, cfg, clk)
+			p, err := v.Verify(t.Context(), iss.Mint(authtest.Claims{Subject: "usr_0001", Audience: []string{audience}, Extra: tt.extra}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(p.Roles, tt.want) {
+				t.Fatalf("roles = %#v, want %#v", p.Roles, tt.want)
+			}
+		})
 	}
 }

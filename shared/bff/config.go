@@ -5,12 +5,21 @@ package bff
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/url"
+	"strings"
 
+	"github.com/frontdesk/frontdesk/shared/auth"
+	"github.com/frontdesk/frontdesk/shared/forward"
 	"github.com/frontdesk/frontdesk/shared/gqlserver"
 	"github.com/frontdesk/frontdesk/shared/loader"
 	"github.com/frontdesk/frontdesk/shared/upstream"
 )
+
+// DemoIssuer is the demo OIDC issuer `make run` starts (services/issuer);
+// development uses it when OIDC_ISSUER is not set.
+const DemoIssuer = "http://127.0.0.1:3000"
 
 // Config is the configuration every BFF has. Fields documented with "per
 // BFF" take their default from Defaults.
@@ -21,11 +30,17 @@ type Config struct {
 	Addr string `env:"ADDR" json:"addr"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel slog.Level `env:"LOG_LEVEL" envDefault:"info" json:"logLevel"`
-	// DevSubject makes every request act as this demo user until token
-	// verification lands (auth issue); per BFF in development, "anonymous"
-	// for no caller, refused in production.
-	DevSubject string `env:"DEV_SUBJECT" json:"devSubject"`
+	// PlaygroundTokenURL is the demo issuer's token endpoint the
+	// playground's login helper asks for tokens (server-side); development
+	// only. Default: DemoIssuer + "/token" when OIDC_ISSUER is the demo
+	// issuer, else none (no login helper).
+	PlaygroundTokenURL string `env:"PLAYGROUND_TOKEN_URL" json:"playgroundTokenURL"`
 
+	// OIDC configures token verification: OIDC_ISSUER (development default
+	// DemoIssuer, required in production) and OIDC_AUDIENCE (per BFF).
+	OIDC auth.Config `json:"oidc"`
+	// Forward names the client request headers copied upstream (FORWARD_HEADERS).
+	Forward  forward.Config   `json:"forward"`
 	Upstream upstream.Config  `json:"upstream"`
 	Loader   loader.Config    `json:"loader"`
 	Server   gqlserver.Config `json:"server"`
@@ -33,21 +48,29 @@ type Config struct {
 
 // Defaults are the settings whose default differs between BFFs.
 type Defaults struct {
-	Addr       string // e.g. 127.0.0.1:8081
-	DevSubject string // the demo user development acts as
+	Addr     string // e.g. 127.0.0.1:8081
+	Audience string // OIDC_AUDIENCE, e.g. frontdesk-mobile
 }
 
 // Finish applies defaults and the production rules to a freshly loaded
 // Config and checks it: production turns the playground and introspection
-// off whatever their variables say.
+// off whatever their variables say, and has no default issuer.
 func (c *Config) Finish(d Defaults) error {
 	if c.Addr == "" {
 		c.Addr = d.Addr
 	}
+	if c.OIDC.Audience == "" {
+		c.OIDC.Audience = d.Audience
+	}
 	if c.Production() {
 		c.Server.Playground, c.Server.Introspection = false, false
-	} else if c.DevSubject == "" {
-		c.DevSubject = d.DevSubject
+	} else {
+		if c.OIDC.Issuer == "" {
+			c.OIDC.Issuer = DemoIssuer
+		}
+		if c.PlaygroundTokenURL == "" && c.OIDC.Issuer == DemoIssuer {
+			c.PlaygroundTokenURL = DemoIssuer + "/token"
+		}
 	}
 	return c.Validate()
 }
@@ -55,25 +78,33 @@ func (c *Config) Finish(d Defaults) error {
 // Production reports whether Env is production.
 func (c Config) Production() bool { return c.Env == "production" }
 
-// Caller returns the subject development requests act as, or "" for none.
-func (c Config) Caller() string {
-	if c.DevSubject == "anonymous" {
-		return ""
-	}
-	return c.DevSubject
-}
-
 // Validate rejects inconsistent settings.
 func (c Config) Validate() error {
 	switch {
 	case c.Env != "development" && c.Env != "production":
 		return errors.New("FRONTDESK_ENV must be development or production")
-	case c.Production() && c.DevSubject != "":
-		return errors.New("DEV_SUBJECT is a development stand-in for authentication; unset it in production")
 	case c.Production() && (c.Server.Playground || c.Server.Introspection):
 		return errors.New("the playground and introspection are development features")
+	case c.Production() && c.PlaygroundTokenURL != "":
+		return errors.New("PLAYGROUND_TOKEN_URL hands out demo tokens; unset it in production")
+	case c.Production() && !strings.HasPrefix(c.OIDC.Issuer, "https://"):
+		return errors.New("OIDC_ISSUER must be set to an https:// issuer URL in production")
 	case c.Loader.Wait < 0 || c.Loader.BatchCapacity < 1 || c.Loader.Parallelism < 1:
 		return errors.New("LOADER_WAIT must be >= 0, LOADER_BATCH_CAPACITY and LOADER_PARALLELISM >= 1")
+	}
+	if u, err := url.Parse(c.OIDC.Issuer); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("OIDC_ISSUER %q is not an http(s) URL", c.OIDC.Issuer)
+	}
+	if c.OIDC.Audience == "" {
+		return errors.New("OIDC_AUDIENCE is empty")
+	}
+	if err := c.Forward.Validate(); err != nil {
+		return err
+	}
+	if c.PlaygroundTokenURL != "" {
+		if u, err := url.Parse(c.PlaygroundTokenURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return errors.New("PLAYGROUND_TOKEN_URL is not an http(s) URL")
+		}
 	}
 	return nil
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/frontdesk/frontdesk/shared/envconfig"
 )
 
-var testDefaults = Defaults{Addr: "127.0.0.1:9999", DevSubject: "usr_0042"}
+var testDefaults = Defaults{Addr: "127.0.0.1:9999", Audience: "frontdesk-test"}
 
 func TestConfigFinish(t *testing.T) {
 	tests := []struct {
@@ -20,17 +20,25 @@ func TestConfigFinish(t *testing.T) {
 			check: func(c Config) bool {
 				return c.Addr == ":9000" && c.Loader.Wait.Microseconds() == 250 && c.Upstream.CatalogURL == "http://catalog:80"
 			}},
-		{name: "production turns dev features off", env: map[string]string{"FRONTDESK_ENV": "production", "PLAYGROUND": "true"},
+		{name: "production turns dev features off", env: map[string]string{"FRONTDESK_ENV": "production", "PLAYGROUND": "true", "OIDC_ISSUER": "https://sso.example.com/realms/shop"},
 			check: func(c Config) bool {
-				return c.Production() && c.Caller() == "" && !c.Server.Playground && !c.Server.Introspection
+				return c.Production() && !c.Server.Playground && !c.Server.Introspection && c.PlaygroundTokenURL == ""
 			}},
 		{name: "per-BFF defaults", env: map[string]string{},
-			check: func(c Config) bool { return c.Addr == testDefaults.Addr && c.Caller() == testDefaults.DevSubject }},
-		{name: "development acts as the demo user", env: map[string]string{},
-			check: func(c Config) bool { return c.Caller() == testDefaults.DevSubject && c.Server.Playground }},
-		{name: "development can be anonymous", env: map[string]string{"DEV_SUBJECT": "anonymous"},
-			check: func(c Config) bool { return c.Caller() == "" }},
-		{name: "production refuses a dev subject", env: map[string]string{"FRONTDESK_ENV": "production", "DEV_SUBJECT": "usr_0001"}, wantErr: "DEV_SUBJECT"},
+			check: func(c Config) bool { return c.Addr == testDefaults.Addr && c.OIDC.Audience == testDefaults.Audience }},
+		{name: "development trusts the demo issuer and offers its login", env: map[string]string{},
+			check: func(c Config) bool {
+				return c.OIDC.Issuer == DemoIssuer && c.PlaygroundTokenURL == DemoIssuer+"/token" && c.Server.Playground
+			}},
+		{name: "development with a real issuer: no demo login", env: map[string]string{"OIDC_ISSUER": "https://sso.example.com/realms/shop"},
+			check: func(c Config) bool { return c.PlaygroundTokenURL == "" }},
+		{name: "production needs an issuer", env: map[string]string{"FRONTDESK_ENV": "production"}, wantErr: "OIDC_ISSUER"},
+		{name: "production needs https", env: map[string]string{"FRONTDESK_ENV": "production", "OIDC_ISSUER": "http://sso.internal"}, wantErr: "https://"},
+		{name: "production refuses the demo login", env: map[string]string{"FRONTDESK_ENV": "production", "OIDC_ISSUER": "https://sso.example.com", "PLAYGROUND_TOKEN_URL": "http://127.0.0.1:3000/token"}, wantErr: "PLAYGROUND_TOKEN_URL"},
+		{name: "issuer not a URL", env: map[string]string{"OIDC_ISSUER": "sso.example.com"}, wantErr: "OIDC_ISSUER"},
+		{name: "credentials are never forwarded", env: map[string]string{"FORWARD_HEADERS": "Accept-Language,Authorization"}, wantErr: "Authorization"},
+		{name: "forwarded header names", env: map[string]string{"FORWARD_HEADERS": "accept-language"},
+			check: func(c Config) bool { return len(c.Forward.Headers) == 1 }},
 		{name: "unknown environment", env: map[string]string{"FRONTDESK_ENV": "staging"}, wantErr: "FRONTDESK_ENV"},
 		{name: "zero batch capacity", env: map[string]string{"LOADER_BATCH_CAPACITY": "0"}, wantErr: "LOADER_BATCH_CAPACITY"},
 		{name: "unparsable duration", env: map[string]string{"UPSTREAM_TIMEOUT": "soon"}, wantErr: "Timeout"},

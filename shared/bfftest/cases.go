@@ -1,22 +1,29 @@
 package bfftest
 
 import (
+	"cmp"
 	"maps"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/frontdesk/frontdesk/shared/auth"
 )
 
 // Case is one resolver test: a request and the exact answer it must get.
 type Case struct {
 	Name      string
-	Anonymous bool // send the request without a caller
-	Query     string
-	Vars      map[string]any
+	Anonymous bool // send the request without a token
+	// As, when set, is the caller instead of the kit's default (Subject, Roles).
+	As    *auth.Principal
+	Query string
+	Vars  map[string]any
 	// Want is the exact JSON response; empty compares with the golden file
 	// testdata/<name with spaces as underscores>.golden.json instead.
 	Want string
+	// Status is the HTTP status the answer must have; 0 means 200.
+	Status int
 	// WantCalls, when not nil, is the exact number of upstream calls per
 	// service (services not listed must get none).
 	WantCalls map[string]int64
@@ -29,12 +36,15 @@ func RunCases(t *testing.T, newKit func(testing.TB) *Kit, cases []Case, update b
 	for _, tc := range cases {
 		t.Run(tc.Name, func(t *testing.T) {
 			kit := newKit(t)
+			if tc.As != nil {
+				kit.As(tc.As.Subject, tc.As.Roles...)
+			}
 			if tc.Anonymous {
 				kit.Anonymous()
 			}
 			resp := kit.Post(t, tc.Query, tc.Vars)
-			if resp.Status != http.StatusOK {
-				t.Errorf("status = %d, want 200", resp.Status)
+			if want := cmp.Or(tc.Status, http.StatusOK); resp.Status != want {
+				t.Errorf("status = %d, want %d", resp.Status, want)
 			}
 			if tc.Want != "" {
 				AssertJSON(t, resp.Body, tc.Want)

@@ -17,8 +17,9 @@ type Response struct {
 	Body   []byte
 }
 
-// Post sends one GraphQL request (application/json) to /graphql and returns
-// the raw answer, so tests can assert the exact JSON a client receives.
+// Post sends one GraphQL request (application/json) to /graphql as the
+// current caller and returns the raw answer, so tests can assert the exact
+// JSON a client receives.
 func (k *Kit) Post(t testing.TB, query string, vars map[string]any) Response {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
@@ -27,8 +28,14 @@ func (k *Kit) Post(t testing.TB, query string, vars map[string]any) Response {
 	}
 	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	return k.Do(req)
+}
+
+// Do serves req with the BFF's handler, adding the current caller's token
+// unless req has an Authorization header, and returns the raw answer.
+func (k *Kit) Do(req *http.Request) Response {
 	rec := httptest.NewRecorder()
-	k.Handler.ServeHTTP(rec, req)
+	k.withToken(k.Handler).ServeHTTP(rec, req)
 	return Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }
 

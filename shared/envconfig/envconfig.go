@@ -47,11 +47,24 @@ func collect(v reflect.Value, out map[string]string) {
 			continue
 		}
 		if key, _, _ := strings.Cut(f.Tag.Get("env"), ","); key != "" {
-			out[key] = fmt.Sprint(fv.Interface())
+			out[key] = format(fv)
 			continue
 		}
 		if fv.Kind() == reflect.Struct {
 			collect(fv, out)
 		}
 	}
+}
+
+// format writes v as the environment would hold it: lists comma-separated
+// (as caarlos0/env splits them), everything else with fmt.
+func format(v reflect.Value) string {
+	if v.Kind() == reflect.Slice && v.Type().Elem().Kind() != reflect.Uint8 {
+		parts := make([]string, v.Len())
+		for i := range parts {
+			parts[i] = fmt.Sprint(v.Index(i).Interface())
+		}
+		return strings.Join(parts, ",")
+	}
+	return fmt.Sprint(v.Interface())
 }

@@ -1,6 +1,7 @@
 package envconfig
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -11,8 +12,9 @@ type inner struct {
 }
 
 type sample struct {
-	Addr  string `env:"ADDR" envDefault:":8080"`
-	Count int    `env:"COUNT" envDefault:"3"`
+	Addr  string   `env:"ADDR" envDefault:":8080"`
+	Count int      `env:"COUNT" envDefault:"3"`
+	Names []string `env:"NAMES"`
 	Inner inner
 }
 
@@ -41,7 +43,7 @@ func TestLoad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 		})
@@ -49,8 +51,8 @@ func TestLoad(t *testing.T) {
 }
 
 func TestEffective(t *testing.T) {
-	got := Effective(sample{Addr: ":1", Count: 2, Inner: inner{Timeout: 1500 * time.Millisecond}})
-	want := map[string]string{"ADDR": ":1", "COUNT": "2", "TIMEOUT": "1.5s"}
+	got := Effective(sample{Addr: ":1", Count: 2, Names: []string{"a", "b"}, Inner: inner{Timeout: 1500 * time.Millisecond}})
+	want := map[string]string{"ADDR": ":1", "COUNT": "2", "NAMES": "a,b", "TIMEOUT": "1.5s"}
 	if len(got) != len(want) {
 		t.Fatalf("Effective = %v, want %v", got, want)
 	}

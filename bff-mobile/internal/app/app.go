@@ -3,19 +3,33 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
 	"github.com/frontdesk/frontdesk/bff-mobile/internal/config"
 	"github.com/frontdesk/frontdesk/bff-mobile/internal/graph"
-	"github.com/frontdesk/frontdesk/shared/auth"
+	"github.com/frontdesk/frontdesk/shared/authz"
 	"github.com/frontdesk/frontdesk/shared/bff"
 	"github.com/frontdesk/frontdesk/shared/gqlserver"
+	"github.com/frontdesk/frontdesk/shared/gqlserver/playground"
 	"github.com/frontdesk/frontdesk/shared/upstream"
 )
 
 // Name is the BFF's name in logs and the playground.
 const Name = "bff-mobile"
+
+// ClientID is the client id of bff-mobile's frontend (the token's azp).
+const ClientID = "mobile-app"
+
+// Policy is the role every root field not marked @public needs (any one of them).
+var Policy = authz.Policy{Roles: []string{"customer"}}
+
+// DemoUsers are the seeded users the playground's login helper offers.
+var DemoUsers = []playground.LoginUser{
+	{Subject: "usr_0001", Label: "usr_0001 — Ada Lovelace (customer, pro)"},
+	{Subject: "usr_0191", Label: "usr_0191 — a support agent (not a customer: refused)"},
+}
 
 // ExampleQuery is the playground's starting document.
 const ExampleQuery = `# The home screen in one round trip.
@@ -28,11 +42,9 @@ query Home {
 }
 `
 
-// New returns bff-mobile's routes. identity, when not nil, puts the caller in
-// the context (tests use it); without it development acts as the configured
-// DEV_SUBJECT.
-func New(cfg config.Config, clients *upstream.Clients, logger *slog.Logger, ready *gqlserver.Readiness, identity func(http.Handler) http.Handler) http.Handler {
-	return bff.NewHandler(bff.Options{
+// New returns bff-mobile's routes; ctx bounds the discovery of its OIDC issuer.
+func New(ctx context.Context, cfg config.Config, clients *upstream.Clients, logger *slog.Logger, ready *gqlserver.Readiness) (http.Handler, error) {
+	return bff.NewHandler(ctx, bff.Options{
 		Name: Name,
 		Schema: graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{
 			CatalogAPI: clients.Catalog,
@@ -44,7 +56,8 @@ func New(cfg config.Config, clients *upstream.Clients, logger *slog.Logger, read
 		Logger:       logger,
 		Ready:        ready,
 		ExampleQuery: ExampleQuery,
-		DevCaller:    auth.Principal{Roles: []string{"customer"}, ClientID: "mobile-app"},
-		Identity:     identity,
+		Policy:       Policy,
+		ClientID:     ClientID,
+		DemoUsers:    DemoUsers,
 	})
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // Defaults are bff-mobile's own defaults of the shared settings.
-var Defaults = bff.Defaults{Addr: "127.0.0.1:8081", DevSubject: "usr_0001"}
+var Defaults = bff.Defaults{Addr: "127.0.0.1:8081", Audience: "frontdesk-mobile"}
 
 // Config is the whole configuration of bff-mobile.
 type Config struct {

@@ -30,12 +30,12 @@ func TestGoldenDefaults(t *testing.T) {
 // (shared/bff tests the rules themselves).
 func TestLoadWiring(t *testing.T) {
 	cfg, err := Load(func(k string) string { return map[string]string{"ADDR": ":9000"}[k] })
-	if err != nil || cfg.Addr != ":9000" || cfg.Caller() != Defaults.DevSubject {
+	if err != nil || cfg.Addr != ":9000" || cfg.OIDC.Audience != Defaults.Audience {
 		t.Fatalf("Load = %+v, %v", cfg, err)
 	}
 	if _, err := Load(func(k string) string {
-		return map[string]string{"FRONTDESK_ENV": "production", "DEV_SUBJECT": "usr_0001"}[k]
-	}); err == nil || !strings.Contains(err.Error(), "DEV_SUBJECT") {
-		t.Fatalf("production with DEV_SUBJECT: err = %v", err)
+		return map[string]string{"FRONTDESK_ENV": "production"}[k]
+	}); err == nil || !strings.Contains(err.Error(), "OIDC_ISSUER") {
+		t.Fatalf("production without an issuer: err = %v", err)
 	}
 }

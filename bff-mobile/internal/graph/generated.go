@@ -754,6 +754,33 @@ type Money {
   "The amount formatted for display, e.g. ` + "`" + `$19.99` + "`" + `."
   formatted: String!
 }
+
+"""
+Roles an access token can carry in its ` + "`" + `roles` + "`" + ` claim (docs/auth.md), written in lower case there.
+"""
+enum Role {
+  "A shop customer: the mobile app's users."
+  CUSTOMER
+  "A support agent using the web admin."
+  SUPPORT
+  "An administrator: may change orders, payments, stock and reviews."
+  ADMIN
+}
+
+"""
+Only callers holding ` + "`" + `role` + "`" + ` may read this field. Others get null and an error at the field's path:
+` + "`" + `FORBIDDEN` + "`" + ` when signed in, ` + "`" + `UNAUTHENTICATED` + "`" + ` when not. This adds to the BFF's own rule that every
+root field needs one of the BFF's roles (customer on mobile, support or admin on web) unless it is
+marked ` + "`" + `@public` + "`" + `.
+"""
+directive @auth("The role the caller must hold." role: Role!) on FIELD_DEFINITION
+
+"""
+This root field is answered for anonymous callers too. An operation whose root fields are all public
+needs no access token; any other operation without a valid token is refused with HTTP 401 and
+` + "`" + `UNAUTHENTICATED` + "`" + ` before anything runs.
+"""
+directive @public on FIELD_DEFINITION
 `, BuiltIn: false},
 	{Name: "../../../schema/mobile/schema.graphqls", Input: `# bff-mobile: the compact, screen-shaped schema of the mobile app.
 #
@@ -765,14 +792,16 @@ type Money {
 
 """
 Entry points of the mobile app. Lists are small pages (at most 50 items).
+Fields marked ` + "`" + `@public` + "`" + ` (catalog browsing, the home screen) work without signing in; the others need a
+customer's access token (` + "`" + `Authorization: Bearer …` + "`" + `) and only ever answer with the caller's own data.
 """
 type Query {
   "The signed-in customer, or null when nobody is signed in."
-  me: Viewer
+  me: Viewer @public
   "Everything the home screen shows, in one round trip."
-  home: Home!
+  home: Home! @public
   "One product by id, or null (with a NOT_FOUND error) when it does not exist."
-  product("Product id, e.g. ` + "`" + `prd_0001` + "`" + `." id: ID!): Product
+  product("Product id, e.g. ` + "`" + `prd_0001` + "`" + `." id: ID!): Product @public
   "Products matching a search, a page at a time."
   products(
     "Case-insensitive text to look for in names and descriptions; all products when absent."
@@ -781,7 +810,7 @@ type Query {
     first: Int = 20
     "Cursor after which the page starts (` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page)."
     after: String
-  ): ProductConnection!
+  ): ProductConnection! @public
   "One of the signed-in customer's orders, or null when it does not exist or is not theirs."
   order("Order id, e.g. ` + "`" + `ord_00001` + "`" + `." id: ID!): Order
   "The signed-in customer's orders, newest first."
@@ -794,7 +823,7 @@ type Query {
 }
 
 """
-Changes the mobile app can make.
+Changes the mobile app can make, as the signed-in customer.
 """
 type Mutation {
   "Places an order for the signed-in customer at the current catalog prices."
@@ -6054,6 +6083,16 @@ func (ec *executionContext) marshalNReview2ᚖgithubᚗcomᚋfrontdeskᚋfrontde
 		return graphql.Null
 	}
 	return ec._Review(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRole2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
+	var res model.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {

@@ -1,9 +1,11 @@
 // Package graphtest is bff-mobile's resolver test kit: New starts the BFF
-// in-process over the demo services and returns a gqlgen client, per-service
-// call counters and a way to choose the caller (docs/testing.md).
+// in-process over the demo services and a test OIDC issuer and returns a
+// gqlgen client, per-service call counters and a way to choose the caller
+// (docs/testing.md).
 package graphtest
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"testing"
@@ -21,8 +23,8 @@ import (
 const DefaultCustomer = "usr_0001"
 
 // New starts bff-mobile, with its production loader settings, over freshly
-// seeded demo services, acting as
-// DefaultCustomer. opts shape the services (faults, replacement handlers).
+// seeded demo services, acting as DefaultCustomer with a real token. opts
+// shape the services (faults, replacement handlers).
 func New(t testing.TB, opts ...servicestest.Option) *bfftest.Kit {
 	t.Helper()
 	return NewWithConfig(t, nil, opts...)
@@ -32,14 +34,15 @@ func New(t testing.TB, opts ...servicestest.Option) *bfftest.Kit {
 // (after the kit's own settings) before it starts.
 func NewWithConfig(t testing.TB, configure func(*config.Config), opts ...servicestest.Option) *bfftest.Kit {
 	t.Helper()
-	build := func(up upstream.Config, identity func(http.Handler) http.Handler) (http.Handler, error) {
+	build := func(up upstream.Config, oidc auth.Config) (http.Handler, error) {
 		cfg, err := config.Load(func(string) string { return "" })
 		if err != nil {
 			return nil, err
 		}
 		up.Timeout, up.MaxResponseBytes = cfg.Upstream.Timeout, cfg.Upstream.MaxResponseBytes
 		cfg.Upstream = up
-		cfg.DevSubject = "anonymous" // the kit sets the caller itself
+		cfg.OIDC.Issuer, cfg.OIDC.Audience = oidc.Issuer, oidc.Audience
+		cfg.PlaygroundTokenURL = ""
 		if configure != nil {
 			configure(&cfg)
 		}
@@ -48,7 +51,12 @@ func NewWithConfig(t testing.TB, configure func(*config.Config), opts ...service
 			return nil, err
 		}
 		logger := slog.New(slog.DiscardHandler)
-		return app.New(cfg, clients, logger, &gqlserver.Readiness{}, identity), nil
+		return app.New(context.Background(), cfg, clients, logger, &gqlserver.Readiness{})
 	}
-	return bfftest.Start(t, build, auth.Principal{Subject: DefaultCustomer, Roles: []string{"customer"}, ClientID: "mobile-app"}, opts...)
+	return bfftest.Start(t, bfftest.Target{
+		Build:    build,
+		Audience: config.Defaults.Audience,
+		ClientID: app.ClientID,
+		Caller:   auth.Principal{Subject: DefaultCustomer, Roles: []string{"customer"}},
+	}, opts...)
 }

@@ -3,19 +3,34 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
 	"github.com/frontdesk/frontdesk/bff-web/internal/config"
 	"github.com/frontdesk/frontdesk/bff-web/internal/graph"
-	"github.com/frontdesk/frontdesk/shared/auth"
+	"github.com/frontdesk/frontdesk/shared/authz"
 	"github.com/frontdesk/frontdesk/shared/bff"
 	"github.com/frontdesk/frontdesk/shared/gqlserver"
+	"github.com/frontdesk/frontdesk/shared/gqlserver/playground"
 	"github.com/frontdesk/frontdesk/shared/upstream"
 )
 
 // Name is the BFF's name in logs and the playground.
 const Name = "bff-web"
+
+// ClientID is the client id of bff-web's frontend (the token's azp).
+const ClientID = "web-admin"
+
+// Policy is the role every root field not marked @public needs (any one of them).
+var Policy = authz.Policy{Roles: []string{"support", "admin"}}
+
+// DemoUsers are the seeded users the playground's login helper offers.
+var DemoUsers = []playground.LoginUser{
+	{Subject: "usr_0196", Label: "usr_0196 — an admin"},
+	{Subject: "usr_0191", Label: "usr_0191 — a support agent (no admin changes)"},
+	{Subject: "usr_0001", Label: "usr_0001 — Ada Lovelace (a customer: refused)"},
+}
 
 // ExampleQuery is the playground's starting document.
 const ExampleQuery = `# The order list of the admin, with everything support needs per order.
@@ -38,11 +53,9 @@ query Orders {
 }
 `
 
-// New returns bff-web's routes. identity, when not nil, puts the caller in
-// the context (tests use it); without it development acts as the configured
-// DEV_SUBJECT.
-func New(cfg config.Config, clients *upstream.Clients, logger *slog.Logger, ready *gqlserver.Readiness, identity func(http.Handler) http.Handler) http.Handler {
-	return bff.NewHandler(bff.Options{
+// New returns bff-web's routes; ctx bounds the discovery of its OIDC issuer.
+func New(ctx context.Context, cfg config.Config, clients *upstream.Clients, logger *slog.Logger, ready *gqlserver.Readiness) (http.Handler, error) {
+	return bff.NewHandler(ctx, bff.Options{
 		Name: Name,
 		Schema: graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{
 			OrdersAPI:    clients.Orders,
@@ -57,7 +70,8 @@ func New(cfg config.Config, clients *upstream.Clients, logger *slog.Logger, read
 		Logger:       logger,
 		Ready:        ready,
 		ExampleQuery: ExampleQuery,
-		DevCaller:    auth.Principal{Roles: []string{"admin", "support"}, ClientID: "web-admin"},
-		Identity:     identity,
+		Policy:       Policy,
+		ClientID:     ClientID,
+		DemoUsers:    DemoUsers,
 	})
 }

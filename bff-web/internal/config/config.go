@@ -9,7 +9,7 @@ import (
 )
 
 // Defaults are bff-web's own defaults of the shared settings.
-var Defaults = bff.Defaults{Addr: "127.0.0.1:8082", DevSubject: "usr_0196"}
+var Defaults = bff.Defaults{Addr: "127.0.0.1:8082", Audience: "frontdesk-web"}
 
 // Config is the whole configuration of bff-web.
 type Config struct {

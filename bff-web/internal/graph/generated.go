@@ -1105,13 +1105,40 @@ type Money {
   "The amount formatted for display, e.g. ` + "`" + `$19.99` + "`" + `."
   formatted: String!
 }
+
+"""
+Roles an access token can carry in its ` + "`" + `roles` + "`" + ` claim (docs/auth.md), written in lower case there.
+"""
+enum Role {
+  "A shop customer: the mobile app's users."
+  CUSTOMER
+  "A support agent using the web admin."
+  SUPPORT
+  "An administrator: may change orders, payments, stock and reviews."
+  ADMIN
+}
+
+"""
+Only callers holding ` + "`" + `role` + "`" + ` may read this field. Others get null and an error at the field's path:
+` + "`" + `FORBIDDEN` + "`" + ` when signed in, ` + "`" + `UNAUTHENTICATED` + "`" + ` when not. This adds to the BFF's own rule that every
+root field needs one of the BFF's roles (customer on mobile, support or admin on web) unless it is
+marked ` + "`" + `@public` + "`" + `.
+"""
+directive @auth("The role the caller must hold." role: Role!) on FIELD_DEFINITION
+
+"""
+This root field is answered for anonymous callers too. An operation whose root fields are all public
+needs no access token; any other operation without a valid token is refused with HTTP 401 and
+` + "`" + `UNAUTHENTICATED` + "`" + ` before anything runs.
+"""
+directive @public on FIELD_DEFINITION
 `, BuiltIn: false},
-	{Name: "../../../schema/web/schema.graphqls", Input: `# bff-web: the rich schema of the web admin. Staff only (roles ` + "`" + `support` + "`" + ` and ` + "`" + `admin` + "`" + `; enforced by
-# the auth issue). IDs are global: each carries its type prefix (` + "`" + `ord_` + "`" + `, ` + "`" + `usr_` + "`" + `, ` + "`" + `prd_` + "`" + `, ` + "`" + `rev_` + "`" + `,
+	{Name: "../../../schema/web/schema.graphqls", Input: `# bff-web: the rich schema of the web admin. Staff only: every root field needs a ` + "`" + `support` + "`" + ` or
+# ` + "`" + `admin` + "`" + ` access token; fields marked ` + "`" + `@auth(role: ADMIN)` + "`" + ` need ` + "`" + `admin` + "`" + ` (docs/auth.md). IDs are global: each carries its type prefix (` + "`" + `ord_` + "`" + `, ` + "`" + `usr_` + "`" + `, ` + "`" + `prd_` + "`" + `, ` + "`" + `rev_` + "`" + `,
 # ` + "`" + `pay_` + "`" + `), so ` + "`" + `node(id:)` + "`" + ` can fetch any of them.
 
 """
-Entry points of the web admin.
+Entry points of the web admin, for staff: each needs an access token with the ` + "`" + `support` + "`" + ` or ` + "`" + `admin` + "`" + ` role.
 """
 type Query {
   "Any object with a global id: an order, customer, product, review or payment; null when none has that id."
@@ -1167,17 +1194,18 @@ type Query {
 }
 
 """
-Admin changes. Each requires the ` + "`" + `admin` + "`" + ` role (enforced by the auth issue).
+Admin changes. Each requires the ` + "`" + `admin` + "`" + ` role: other callers get null and ` + "`" + `FORBIDDEN` + "`" + ` at the field's
+path, so one forbidden change does not hide the others' answers.
 """
 type Mutation {
   "Moves an order to a new status (PENDING→PAID|CANCELLED, PAID→SHIPPED|CANCELLED, SHIPPED→DELIVERED)."
-  updateOrderStatus("The order and its new status." input: UpdateOrderStatusInput!): UpdateOrderStatusPayload!
+  updateOrderStatus("The order and its new status." input: UpdateOrderStatusInput!): UpdateOrderStatusPayload @auth(role: ADMIN)
   "Refunds part or all of a payment."
-  refundPayment("The payment, amount and reason." input: RefundPaymentInput!): RefundPaymentPayload!
+  refundPayment("The payment, amount and reason." input: RefundPaymentInput!): RefundPaymentPayload @auth(role: ADMIN)
   "Adds to or removes from a product's stock in one warehouse."
-  adjustInventory("The product, warehouse and change." input: AdjustInventoryInput!): AdjustInventoryPayload!
+  adjustInventory("The product, warehouse and change." input: AdjustInventoryInput!): AdjustInventoryPayload @auth(role: ADMIN)
   "Approves or rejects a review."
-  moderateReview("The review and the decision." input: ModerateReviewInput!): ModerateReviewPayload!
+  moderateReview("The review and the decision." input: ModerateReviewInput!): ModerateReviewPayload @auth(role: ADMIN)
 }
 
 """
@@ -1394,8 +1422,8 @@ type Payment implements Node {
   refunded: Money!
   "Payment method, e.g. ` + "`" + `card` + "`" + `."
   method: String!
-  "Last four digits of the card."
-  last4: String!
+  "Last four digits of the card; admins only (null with ` + "`" + `FORBIDDEN` + "`" + ` for others)."
+  last4: String @auth(role: ADMIN)
   "Refunds, oldest first."
   refunds: [Refund!]!
   "When the payment was captured."
@@ -3029,10 +3057,10 @@ func (ec *executionContext) _Mutation_updateOrderStatus(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateOrderStatusPayload) graphql.Marshaler {
-			return ec.marshalNUpdateOrderStatusPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐUpdateOrderStatusPayload(ctx, selections, v)
+			return ec.marshalOUpdateOrderStatusPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐUpdateOrderStatusPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateOrderStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3073,10 +3101,10 @@ func (ec *executionContext) _Mutation_refundPayment(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RefundPaymentPayload) graphql.Marshaler {
-			return ec.marshalNRefundPaymentPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐRefundPaymentPayload(ctx, selections, v)
+			return ec.marshalORefundPaymentPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐRefundPaymentPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_refundPayment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3117,10 +3145,10 @@ func (ec *executionContext) _Mutation_adjustInventory(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AdjustInventoryPayload) graphql.Marshaler {
-			return ec.marshalNAdjustInventoryPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐAdjustInventoryPayload(ctx, selections, v)
+			return ec.marshalOAdjustInventoryPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐAdjustInventoryPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_adjustInventory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3161,10 +3189,10 @@ func (ec *executionContext) _Mutation_moderateReview(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ModerateReviewPayload) graphql.Marshaler {
-			return ec.marshalNModerateReviewPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐModerateReviewPayload(ctx, selections, v)
+			return ec.marshalOModerateReviewPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐModerateReviewPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_moderateReview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3910,10 +3938,10 @@ func (ec *executionContext) _Payment_last4(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Payment_last4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7211,28 +7239,28 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateOrderStatus(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "refundPayment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_refundPayment(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "adjustInventory":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_adjustInventory(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "moderateReview":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_moderateReview(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -7539,7 +7567,7 @@ func (ec *executionContext) _Payment(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "last4":
 			out.Values[i] = ec._Payment_last4(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "refunds":
@@ -8542,14 +8570,6 @@ func (ec *executionContext) unmarshalNAdjustInventoryInput2githubᚗcomᚋfrontd
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNAdjustInventoryPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐAdjustInventoryPayload(ctx context.Context, sel ast.SelectionSet, v *model.AdjustInventoryPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AdjustInventoryPayload!")
-		return graphql.Null
-	}
-	return ec._AdjustInventoryPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8667,14 +8687,6 @@ func (ec *executionContext) marshalNInventory2ᚖgithubᚗcomᚋfrontdeskᚋfron
 func (ec *executionContext) unmarshalNModerateReviewInput2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐModerateReviewInput(ctx context.Context, v any) (model.ModerateReviewInput, error) {
 	res, err := ec.unmarshalInputModerateReviewInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNModerateReviewPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐModerateReviewPayload(ctx context.Context, sel ast.SelectionSet, v *model.ModerateReviewPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ModerateReviewPayload!")
-		return graphql.Null
-	}
-	return ec._ModerateReviewPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMoney2githubᚗcomᚋfrontdeskᚋfrontdeskᚋsharedᚋmoneyᚐMoney(ctx context.Context, sel ast.SelectionSet, v money.Money) graphql.Marshaler {
@@ -8876,14 +8888,6 @@ func (ec *executionContext) unmarshalNRefundPaymentInput2githubᚗcomᚋfrontdes
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRefundPaymentPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐRefundPaymentPayload(ctx context.Context, sel ast.SelectionSet, v *model.RefundPaymentPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "RefundPaymentPayload!")
-		return graphql.Null
-	}
-	return ec._RefundPaymentPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNReview2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐReview(ctx context.Context, sel ast.SelectionSet, v *model.Review) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Review!")
@@ -8927,6 +8931,16 @@ func (ec *executionContext) unmarshalNReviewStatus2githubᚗcomᚋfrontdeskᚋfr
 }
 
 func (ec *executionContext) marshalNReviewStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐReviewStatus(ctx context.Context, sel ast.SelectionSet, v model.ReviewStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRole2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
+	var res model.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
 	return v
 }
 
@@ -8976,14 +8990,6 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 func (ec *executionContext) unmarshalNUpdateOrderStatusInput2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐUpdateOrderStatusInput(ctx context.Context, v any) (model.UpdateOrderStatusInput, error) {
 	res, err := ec.unmarshalInputUpdateOrderStatusInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNUpdateOrderStatusPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐUpdateOrderStatusPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateOrderStatusPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "UpdateOrderStatusPayload!")
-		return graphql.Null
-	}
-	return ec._UpdateOrderStatusPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNWarehouseStock2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐWarehouseStock(ctx context.Context, sel ast.SelectionSet, v model.WarehouseStock) graphql.Marshaler {
@@ -9148,6 +9154,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAdjustInventoryPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐAdjustInventoryPayload(ctx context.Context, sel ast.SelectionSet, v *model.AdjustInventoryPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AdjustInventoryPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9226,6 +9239,13 @@ func (ec *executionContext) marshalOInventory2ᚖgithubᚗcomᚋfrontdeskᚋfron
 		return graphql.Null
 	}
 	return ec._Inventory(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOModerateReviewPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐModerateReviewPayload(ctx context.Context, sel ast.SelectionSet, v *model.ModerateReviewPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ModerateReviewPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -9315,6 +9335,13 @@ func (ec *executionContext) marshalORatingSummary2ᚖgithubᚗcomᚋfrontdeskᚋ
 	return ec._RatingSummary(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalORefundPaymentPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐRefundPaymentPayload(ctx context.Context, sel ast.SelectionSet, v *model.RefundPaymentPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RefundPaymentPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOReviewStatus2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐReviewStatus(ctx context.Context, v any) (*model.ReviewStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -9329,6 +9356,18 @@ func (ec *executionContext) marshalOReviewStatus2ᚖgithubᚗcomᚋfrontdeskᚋf
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -9347,6 +9386,13 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOUpdateOrderStatusPayload2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐUpdateOrderStatusPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateOrderStatusPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpdateOrderStatusPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -80,7 +80,7 @@ func TestMutations(t *testing.T) {
 		{
 			Name:  "updateOrderStatus not allowed",
 			Query: `mutation { updateOrderStatus(input: {orderId: "ord_00001", status: PENDING}) { order { id status } } }`,
-			Want: `{"data":null,"errors":[{"message":"the change conflicts with the current state","path":["updateOrderStatus"],
+			Want: `{"data":{"updateOrderStatus":null},"errors":[{"message":"the change conflicts with the current state","path":["updateOrderStatus"],
 				"locations":[{"line":1,"column":12}],"extensions":{"code":"CONFLICT","service":"orders"}}]}`,
 		},
 		{
@@ -90,13 +90,13 @@ func TestMutations(t *testing.T) {
 		{
 			Name:  "refundPayment more than paid",
 			Query: `mutation { refundPayment(input: {paymentId: "pay_00001", amountCents: 99999999, reason: "x"}) { payment { id } } }`,
-			Want: `{"data":null,"errors":[{"message":"the change conflicts with the current state","path":["refundPayment"],
+			Want: `{"data":{"refundPayment":null},"errors":[{"message":"the change conflicts with the current state","path":["refundPayment"],
 				"locations":[{"line":1,"column":12}],"extensions":{"code":"CONFLICT","service":"payments"}}]}`,
 		},
 		{
 			Name:      "refundPayment zero makes no upstream call",
 			Query:     `mutation { refundPayment(input: {paymentId: "pay_00001", amountCents: 0, reason: "x"}) { payment { id } } }`,
-			Want:      `{"data":null,"errors":[{"message":"amountCents must be at least 1","path":["refundPayment"],"locations":[{"line":1,"column":12}],"extensions":{"code":"BAD_USER_INPUT"}}]}`,
+			Want:      `{"data":{"refundPayment":null},"errors":[{"message":"amountCents must be at least 1","path":["refundPayment"],"locations":[{"line":1,"column":12}],"extensions":{"code":"BAD_USER_INPUT"}}]}`,
 			WantCalls: none,
 		},
 		{
@@ -107,13 +107,13 @@ func TestMutations(t *testing.T) {
 		{
 			Name:      "adjustInventory unknown warehouse makes no upstream call",
 			Query:     `mutation { adjustInventory(input: {productId: "prd_0078", warehouse: "mars", delta: 5}) { inventory { total } } }`,
-			Want:      `{"data":null,"errors":[{"message":"warehouse must be one of ams, nyc, sgp","path":["adjustInventory"],"locations":[{"line":1,"column":12}],"extensions":{"code":"BAD_USER_INPUT"}}]}`,
+			Want:      `{"data":{"adjustInventory":null},"errors":[{"message":"warehouse must be one of ams, nyc, sgp","path":["adjustInventory"],"locations":[{"line":1,"column":12}],"extensions":{"code":"BAD_USER_INPUT"}}]}`,
 			WantCalls: none,
 		},
 		{
 			Name:  "adjustInventory below zero",
 			Query: `mutation { adjustInventory(input: {productId: "prd_0078", warehouse: "ams", delta: -100000}) { inventory { total } } }`,
-			Want: `{"data":null,"errors":[{"message":"the change conflicts with the current state","path":["adjustInventory"],
+			Want: `{"data":{"adjustInventory":null},"errors":[{"message":"the change conflicts with the current state","path":["adjustInventory"],
 				"locations":[{"line":1,"column":12}],"extensions":{"code":"CONFLICT","service":"inventory"}}]}`,
 		},
 		{
@@ -124,7 +124,7 @@ func TestMutations(t *testing.T) {
 		{
 			Name:      "moderateReview back to pending makes no upstream call",
 			Query:     `mutation { moderateReview(input: {reviewId: "rev_000001", status: PENDING}) { review { id } } }`,
-			Want:      `{"data":null,"errors":[{"message":"status must be APPROVED or REJECTED","path":["moderateReview"],"locations":[{"line":1,"column":12}],"extensions":{"code":"BAD_USER_INPUT"}}]}`,
+			Want:      `{"data":{"moderateReview":null},"errors":[{"message":"status must be APPROVED or REJECTED","path":["moderateReview"],"locations":[{"line":1,"column":12}],"extensions":{"code":"BAD_USER_INPUT"}}]}`,
 			WantCalls: none,
 		},
 	}, *update)

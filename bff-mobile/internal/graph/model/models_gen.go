@@ -29,7 +29,7 @@ type AddReviewPayload struct {
 	Review *Review `json:"review"`
 }
 
-// Changes the mobile app can make.
+// Changes the mobile app can make, as the signed-in customer.
 type Mutation struct {
 }
 
@@ -90,6 +90,8 @@ type ProductEdge struct {
 }
 
 // Entry points of the mobile app. Lists are small pages (at most 50 items).
+// Fields marked `@public` (catalog browsing, the home screen) work without signing in; the others need a
+// customer's access token (`Authorization: Bearer …`) and only ever answer with the caller's own data.
 type Query struct {
 }
 
@@ -175,6 +177,67 @@ func (e *OrderStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Roles an access token can carry in its `roles` claim (docs/auth.md), written in lower case there.
+type Role string
+
+const (
+	// A shop customer: the mobile app's users.
+	RoleCustomer Role = "CUSTOMER"
+	// A support agent using the web admin.
+	RoleSupport Role = "SUPPORT"
+	// An administrator: may change orders, payments, stock and reviews.
+	RoleAdmin Role = "ADMIN"
+)
+
+var AllRole = []Role{
+	RoleCustomer,
+	RoleSupport,
+	RoleAdmin,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleCustomer, RoleSupport, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -78,7 +78,8 @@ type ModerateReviewPayload struct {
 	Review *Review `json:"review"`
 }
 
-// Admin changes. Each requires the `admin` role (enforced by the auth issue).
+// Admin changes. Each requires the `admin` role: other callers get null and `FORBIDDEN` at the field's
+// path, so one forbidden change does not hide the others' answers.
 type Mutation struct {
 }
 
@@ -134,7 +135,7 @@ type ProductEdge struct {
 	Node *Product `json:"node"`
 }
 
-// Entry points of the web admin.
+// Entry points of the web admin, for staff: each needs an access token with the `support` or `admin` role.
 type Query struct {
 }
 
@@ -575,6 +576,67 @@ func (e *ReviewStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ReviewStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Roles an access token can carry in its `roles` claim (docs/auth.md), written in lower case there.
+type Role string
+
+const (
+	// A shop customer: the mobile app's users.
+	RoleCustomer Role = "CUSTOMER"
+	// A support agent using the web admin.
+	RoleSupport Role = "SUPPORT"
+	// An administrator: may change orders, payments, stock and reviews.
+	RoleAdmin Role = "ADMIN"
+)
+
+var AllRole = []Role{
+	RoleCustomer,
+	RoleSupport,
+	RoleAdmin,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleCustomer, RoleSupport, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
