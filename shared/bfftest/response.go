@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -40,12 +42,21 @@ func (k *Kit) Do(req *http.Request) Response {
 }
 
 // Indent returns body re-indented with sorted keys, for stable comparisons
-// and readable golden files.
+// and readable golden files. A top-level "errors" list is sorted by path
+// and message: sibling fields resolve concurrently, so the order of their
+// errors varies, and GraphQL gives it no meaning.
 func Indent(t testing.TB, body []byte) []byte {
 	t.Helper()
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
 		t.Fatalf("bfftest: response is not JSON: %v\n%s", err, body)
+	}
+	if obj, ok := v.(map[string]any); ok {
+		if errs, ok := obj["errors"].([]any); ok {
+			slices.SortStableFunc(errs, func(a, b any) int {
+				return strings.Compare(errorKey(a), errorKey(b))
+			})
+		}
 	}
 	out, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
@@ -82,4 +93,12 @@ func AssertGolden(t testing.TB, path string, got []byte, update bool) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("response differs from %s (run `make update-golden` if the change is intended)\n got: %s", path, got)
 	}
+}
+
+// errorKey orders GraphQL errors: by path, then message.
+func errorKey(e any) string {
+	m, _ := e.(map[string]any)
+	path, _ := json.Marshal(m["path"])
+	msg, _ := m["message"].(string)
+	return string(path) + "\x00" + msg
 }
