@@ -5,10 +5,10 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"sync/atomic"
 
 	"github.com/frontdesk/frontdesk/shared/auth"
 	"github.com/frontdesk/frontdesk/shared/gqlerr"
+	"github.com/frontdesk/frontdesk/shared/gqlserver"
 )
 
 // Authenticate returns the middleware of a BFF's GraphQL endpoint that turns
@@ -16,7 +16,8 @@ import (
 //
 //   - no Authorization header: the request goes on anonymously; whatever
 //     later needs a caller refuses it (Extension), and Challenge turns
-//     the answer into HTTP 401;
+//     the answer into HTTP 401 (the request must have a gqlserver.Outcome,
+//     as NewMux's GraphQL endpoint gives it);
 //   - a valid Bearer token: the request goes on with the token's Principal
 //     in its context (auth.FromContext); the token itself goes no further;
 //   - anything else (malformed, expired, wrong issuer or audience, bad
@@ -45,53 +46,25 @@ func Authenticate(v *auth.Verifier, realm string, logger *slog.Logger) func(http
 			if present {
 				ctx = auth.NewContext(ctx, p)
 			}
-			cw := &challengeWriter{ResponseWriter: w, challenge: "Bearer realm=" + quoted}
-			next.ServeHTTP(cw, r.WithContext(context.WithValue(ctx, challengeKey{}, cw)))
+			next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, realmKey{}, quoted)))
 		})
 	}
 }
 
-type challengeKey struct{}
+type realmKey struct{}
 
 // Challenge marks the answer to ctx's request as "authentication required":
 // unless a status other than 200 is written, it goes out as HTTP 401 with a
-// `WWW-Authenticate: Bearer` challenge (RFC 6750). It must be called before
-// the response is written and reports whether the request came through
-// Authenticate (false: nothing to mark).
+// `WWW-Authenticate: Bearer realm=...` challenge (RFC 6750), through the
+// request's gqlserver.Outcome. It must be called before the answer is
+// written and reports whether the request came through Authenticate (false:
+// nothing to mark).
 func Challenge(ctx context.Context) bool {
-	cw, ok := ctx.Value(challengeKey{}).(*challengeWriter)
-	if ok {
-		cw.challenged.Store(true)
+	realm, ok := ctx.Value(realmKey{}).(string)
+	if !ok {
+		return false
 	}
-	return ok
+	o := gqlserver.OutcomeFrom(ctx)
+	o.SetStatus(http.StatusUnauthorized, "WWW-Authenticate", "Bearer realm="+realm)
+	return o != nil
 }
-
-// challengeWriter rewrites a 200 into 401 with a challenge once Challenge
-// has marked its request.
-type challengeWriter struct {
-	http.ResponseWriter
-	challenge   string
-	challenged  atomic.Bool
-	wroteHeader bool
-}
-
-func (w *challengeWriter) WriteHeader(code int) {
-	if !w.wroteHeader {
-		w.wroteHeader = true
-		if code == http.StatusOK && w.challenged.Load() {
-			w.Header().Set("WWW-Authenticate", w.challenge)
-			code = http.StatusUnauthorized
-		}
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *challengeWriter) Write(b []byte) (int, error) {
-	if !w.wroteHeader {
-		w.WriteHeader(http.StatusOK)
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *challengeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

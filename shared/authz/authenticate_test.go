@@ -13,6 +13,7 @@ import (
 	"github.com/frontdesk/frontdesk/shared/auth"
 	"github.com/frontdesk/frontdesk/shared/authtest"
 	"github.com/frontdesk/frontdesk/shared/authz"
+	"github.com/frontdesk/frontdesk/shared/gqlserver"
 )
 
 var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -39,10 +40,10 @@ func validClaims() authtest.Claims {
 func serve(t *testing.T, v *auth.Verifier, header string, next http.HandlerFunc) (*httptest.ResponseRecorder, bool) {
 	t.Helper()
 	ran := false
-	h := authz.Authenticate(v, "bff-test", slog.New(slog.DiscardHandler))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := gqlserver.Outcomes(authz.Authenticate(v, "bff-test", slog.New(slog.DiscardHandler))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ran = true
 		next(w, r)
-	}))
+	})))
 	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", strings.NewReader(`{}`))
 	if header != "" {
 		req.Header.Set("Authorization", header)

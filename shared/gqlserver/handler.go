@@ -123,7 +123,7 @@ func NewMux(o Options) *http.ServeMux {
 		gql = o.Middleware[i](gql)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", checkRequest(o.Config.MaxBodyBytes, gql))
+	mux.Handle("/graphql", checkRequest(o.Config.MaxBodyBytes, Outcomes(gql)))
 	if o.Playground != nil {
 		mux.Handle("/playground", o.Playground)
 		mux.Handle("/playground/", o.Playground)
