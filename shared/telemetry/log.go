@@ -1,5 +1,8 @@
-// Package telemetry sets up frontdesk's observability: structured logs now,
-// metrics and traces with the observability issue.
+// Package telemetry sets up frontdesk's observability: the process logger
+// (NewLogger) and the request id in GraphQL errors (WithRequestID). Its
+// subpackages hold the rest: accesslog (one line per request), metrics
+// (Prometheus) and tracing (OpenTelemetry). docs/operations.md describes
+// what they produce.
 package telemetry
 
 import (
