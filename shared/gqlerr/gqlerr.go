@@ -42,6 +42,9 @@ const (
 	UpstreamUnavailable     Code = "UPSTREAM_UNAVAILABLE"
 	UpstreamTimeout         Code = "UPSTREAM_TIMEOUT"
 	UpstreamBadResponse     Code = "UPSTREAM_BAD_RESPONSE"
+	CircuitOpen             Code = "CIRCUIT_OPEN"
+	RateLimited             Code = "RATE_LIMITED"
+	Overloaded              Code = "OVERLOADED"
 	InternalServerError     Code = "INTERNAL_SERVER_ERROR"
 )
 
@@ -59,6 +62,9 @@ var Codes = map[Code]int{
 	UpstreamUnavailable:     http.StatusServiceUnavailable,
 	UpstreamTimeout:         http.StatusGatewayTimeout,
 	UpstreamBadResponse:     http.StatusBadGateway,
+	CircuitOpen:             http.StatusServiceUnavailable,
+	RateLimited:             http.StatusTooManyRequests,
+	Overloaded:              http.StatusServiceUnavailable,
 	InternalServerError:     http.StatusInternalServerError,
 }
 
@@ -78,7 +84,11 @@ type Error struct {
 	// Service is the logical name of the upstream that failed, if any; sent as
 	// `extensions.service`.
 	Service string
-	Err     error
+	// Extensions are further public facts sent in `extensions`, e.g.
+	// retryAfter (seconds) of RATE_LIMITED; code and service cannot be
+	// overridden.
+	Extensions map[string]any
+	Err        error
 }
 
 // New returns an error with a public code and message.
@@ -97,6 +107,21 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// extensions are the `extensions` of e as a client sees them.
+func (e *Error) extensions() map[string]any {
+	out := make(map[string]any, len(e.Extensions)+2)
+	for k, v := range e.Extensions {
+		out[k] = v
+	}
+	out["code"] = string(e.Code)
+	if e.Service != "" {
+		out["service"] = e.Service
+	} else {
+		delete(out, "service")
+	}
+	return out
+}
 
 // Classify returns the public face of any error: typed errors keep their
 // code, upstream and loader failures map to their codes, and anything else is
@@ -155,6 +180,8 @@ func upstreamError(ue *restclient.Error, err error) *Error {
 		e.Code, e.Message = UpstreamBadResponse, "the "+ue.Service+" service gave an unusable answer"
 	case restclient.KindCanceled:
 		e.Code, e.Message = UpstreamUnavailable, msgCanceled
+	case restclient.KindCircuitOpen:
+		e.Code, e.Message = CircuitOpen, "the "+ue.Service+" service is failing; calls to it are paused"
 	default: // unavailable
 		e.Code, e.Message = UpstreamUnavailable, "the "+ue.Service+" service is unavailable"
 	}
@@ -194,10 +221,7 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			pub = Classify(err)
 		}
 		out.Message = pub.Message
-		out.Extensions = map[string]any{"code": string(pub.Code)}
-		if pub.Service != "" {
-			out.Extensions["service"] = pub.Service
-		}
+		out.Extensions = pub.extensions()
 		if pub.Err != nil || pub.Code == InternalServerError {
 			level := slog.LevelWarn
 			if pub.Code == InternalServerError {
@@ -225,11 +249,13 @@ func Recover(logger *slog.Logger) graphql.RecoverFunc {
 // body has no "data" entry: the GraphQL spec leaves it out when an error is
 // raised before execution begins.
 func WriteHTTP(w http.ResponseWriter, status int, e *Error) {
+	ext := e.extensions()
+	delete(ext, "service") // edge errors name no upstream
 	body, _ := json.Marshal(struct {
 		Errors gqlerror.List `json:"errors"`
 	}{Errors: gqlerror.List{{
 		Message:    e.Message,
-		Extensions: map[string]any{"code": string(e.Code)},
+		Extensions: ext,
 	}}})
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -65,6 +66,7 @@ func TestClassify(t *testing.T) {
 		{"upstream timeout", upstreamErr("inventory", restclient.KindTimeout), gqlerr.UpstreamTimeout, "the inventory service did not answer in time", "inventory"},
 		{"upstream bad response", upstreamErr("users", restclient.KindBadResponse), gqlerr.UpstreamBadResponse, "the users service gave an unusable answer", "users"},
 		{"upstream canceled", upstreamErr("payments", restclient.KindCanceled), gqlerr.UpstreamUnavailable, "the request was canceled", "payments"},
+		{"upstream circuit open", upstreamErr("reviews", restclient.KindCircuitOpen), gqlerr.CircuitOpen, "the reviews service is failing; calls to it are paused", "reviews"},
 		{"bare deadline", context.DeadlineExceeded, gqlerr.UpstreamTimeout, "the request ran out of time", ""},
 		{"wrapped deadline", fmt.Errorf("loading: %w", context.DeadlineExceeded), gqlerr.UpstreamTimeout, "the request ran out of time", ""},
 		{"bare canceled", context.Canceled, gqlerr.UpstreamUnavailable, "the request was canceled", ""},
@@ -320,6 +322,9 @@ func TestCodes(t *testing.T) {
 		{gqlerr.UpstreamUnavailable, http.StatusServiceUnavailable},
 		{gqlerr.UpstreamTimeout, http.StatusGatewayTimeout},
 		{gqlerr.UpstreamBadResponse, http.StatusBadGateway},
+		{gqlerr.CircuitOpen, http.StatusServiceUnavailable},
+		{gqlerr.RateLimited, http.StatusTooManyRequests},
+		{gqlerr.Overloaded, http.StatusServiceUnavailable},
 		{gqlerr.InternalServerError, http.StatusInternalServerError},
 		{gqlerr.Code("NO_SUCH_CODE"), http.StatusInternalServerError},
 		{gqlerr.Code(""), http.StatusInternalServerError},
@@ -331,16 +336,32 @@ func TestCodes(t *testing.T) {
 			}
 		})
 	}
-	if len(gqlerr.Codes) != 12 {
-		t.Errorf("len(Codes) = %d, want the 12 public codes", len(gqlerr.Codes))
+	if len(gqlerr.Codes) != 15 {
+		t.Errorf("len(Codes) = %d, want the 15 public codes", len(gqlerr.Codes))
 	}
 	for code, status := range gqlerr.Codes {
 		if code.Status() != status || status < 400 || status > 599 {
 			t.Errorf("Codes[%s] = %d, Status() = %d", code, status, code.Status())
 		}
 	}
+	if gqlerr.CircuitOpen != "CIRCUIT_OPEN" || gqlerr.RateLimited != "RATE_LIMITED" || gqlerr.Overloaded != "OVERLOADED" {
+		t.Errorf("resilience codes = %s, %s, %s", gqlerr.CircuitOpen, gqlerr.RateLimited, gqlerr.Overloaded)
+	}
 	if gqlerr.GraphQLParseFailed != "GRAPHQL_PARSE_FAILED" || gqlerr.GraphQLValidationFailed != "GRAPHQL_VALIDATION_FAILED" {
 		t.Errorf("gqlgen codes = %s, %s", gqlerr.GraphQLParseFailed, gqlerr.GraphQLValidationFailed)
+	}
+}
+
+// TestCodesDocumented: docs/errors.md has a row for every public code.
+func TestCodesDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/errors.md")
+	if err != nil {
+		t.Fatalf("reading docs/errors.md: %v", err)
+	}
+	for code := range gqlerr.Codes {
+		if !strings.Contains(string(doc), "| `"+string(code)+"` |") {
+			t.Errorf("docs/errors.md has no row for %s", code)
+		}
 	}
 }
 
@@ -376,5 +397,19 @@ func TestWriteHTTP(t *testing.T) {
 				t.Errorf("body\n got %s\nwant %s", got, tt.wantBody)
 			}
 		})
+	}
+}
+
+func TestExtensionsAreAddedButCannotOverrideCode(t *testing.T) {
+	e := gqlerr.New(gqlerr.RateLimited, "slow down")
+	e.Extensions = map[string]any{"retryAfter": 7, "code": "FAKE", "service": "fake"}
+	rec := httptest.NewRecorder()
+	gqlerr.WriteHTTP(rec, http.StatusTooManyRequests, e)
+	if got, want := strings.TrimSpace(rec.Body.String()), `{"errors":[{"message":"slow down","extensions":{"code":"RATE_LIMITED","retryAfter":7}}]}`; got != want {
+		t.Fatalf("body\n got %s\nwant %s", got, want)
+	}
+	presented := gqlerr.Presenter(slog.New(slog.DiscardHandler))(t.Context(), e)
+	if presented.Extensions["code"] != "RATE_LIMITED" || presented.Extensions["retryAfter"] != 7 || presented.Extensions["service"] != nil {
+		t.Fatalf("presented extensions = %v", presented.Extensions)
 	}
 }

@@ -2,9 +2,18 @@
 // *http.Client per upstream, with explicit timeouts, a response size cap and
 // failures classified into *Error values.
 //
-// Resilience layers (retries, circuit breaking, identity headers, metrics) are
-// http.RoundTripper decorators on the client's transport, so this package stays
-// a thin JSON codec.
+// Resilience is a stack of http.RoundTripper decorators on the client's
+// transport, each usable and tested alone; shared/upstream composes them per
+// upstream, outermost first:
+//
+//	forward.Transport  identity and request-id headers (package forward)
+//	Retry              idempotent requests only: backoff with full jitter,
+//	                   Retry-After, retry budget, backup targets
+//	Breaker            circuit breaker per upstream (sony/gobreaker)
+//	Attempt            per-attempt timeout, deadline floor, body read with a size cap
+//	http.Transport     one per upstream (NewHTTPClient)
+//
+// Client stays a thin JSON codec that maps what the stack returns to *Error.
 package restclient
 
 import (
@@ -24,17 +33,30 @@ import (
 
 // Config configures the HTTP client of one upstream.
 type Config struct {
-	// Timeout bounds one call, from dial to the last body byte. Default 2s.
+	// Timeout bounds one attempt, from dial to the last body byte (each
+	// retry gets its own). Default 2s.
 	Timeout time.Duration
 	// MaxIdleConns is the idle keep-alive connections kept to the upstream. Default 64.
 	MaxIdleConns int
-	// MaxResponseBytes caps a response body; larger answers fail as bad responses. Default 8 MiB.
+	// MaxResponseBytes caps a (decompressed) response body; larger answers
+	// fail as bad responses. Default 8 MiB.
 	MaxResponseBytes int64
+	// MinAttemptTime: an attempt is not started with less than this left
+	// before the request's deadline; the call fails as a timeout instead.
+	// Default 10ms.
+	MinAttemptTime time.Duration
 }
+
+// defaultMinAttemptTime is the default of Config.MinAttemptTime and
+// RetryConfig.MinAttemptTime.
+const defaultMinAttemptTime = 10 * time.Millisecond
 
 func (c Config) withDefaults() Config {
 	if c.Timeout <= 0 {
 		c.Timeout = 2 * time.Second
+	}
+	if c.MinAttemptTime <= 0 {
+		c.MinAttemptTime = defaultMinAttemptTime
 	}
 	if c.MaxIdleConns <= 0 {
 		c.MaxIdleConns = 64
@@ -47,7 +69,10 @@ func (c Config) withDefaults() Config {
 
 // NewHTTPClient returns the *http.Client for one upstream: its own transport
 // (so one slow upstream cannot starve another's connections) with explicit
-// dial, TLS, header and overall timeouts, and no redirects followed.
+// dial, TLS and header timeouts, wrapped in Attempt (per-attempt timeout,
+// deadline floor, capped body), and no redirects followed. The client has no
+// overall Timeout: the request's context bounds the whole call, retries
+// included.
 func NewHTTPClient(cfg Config) *http.Client {
 	cfg = cfg.withDefaults()
 	dialer := &net.Dialer{Timeout: min(cfg.Timeout, 1*time.Second), KeepAlive: 30 * time.Second}
@@ -63,8 +88,7 @@ func NewHTTPClient(cfg Config) *http.Client {
 		ExpectContinueTimeout: 1 * time.Second,
 	}
 	return &http.Client{
-		Transport: transport,
-		Timeout:   cfg.Timeout,
+		Transport: NewAttempt(transport, cfg),
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
@@ -82,14 +106,10 @@ type Client struct {
 // New returns a client of the upstream named service (its logical name, used
 // in errors and metrics) at baseURL, sending through hc.
 func New(service, baseURL string, hc *http.Client, cfg Config) (*Client, error) {
-	u, err := url.Parse(baseURL)
+	u, err := parseBase(service, baseURL)
 	if err != nil {
-		return nil, fmt.Errorf("upstream %s: parsing base URL: %w", service, err)
+		return nil, err
 	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("upstream %s: base URL %q must be absolute http(s)", service, baseURL)
-	}
-	u.Path = strings.TrimSuffix(u.Path, "/")
 	return &Client{service: service, base: u, hc: hc, maxBytes: cfg.withDefaults().MaxResponseBytes}, nil
 }
 
@@ -107,9 +127,6 @@ func (c *Client) Get(ctx context.Context, path string, query url.Values, out any
 // invalid method) is a plain error, as the upstream never saw it.
 func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) error {
 	op := method + " " + path
-	fail := func(kind Kind, status int, err error) error {
-		return &Error{Service: c.service, Op: op, Kind: kind, Status: status, Err: err}
-	}
 
 	u := *c.base
 	u.Path += path
@@ -135,10 +152,20 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return fail(transportKind(ctx, err), 0, err)
+		attempts := attemptsOf(err, nil)
+		if tl, ok := errors.AsType[*ResponseTooLargeError](err); ok {
+			return &Error{Service: c.service, Op: op, Kind: KindBadResponse, Status: tl.Status, Attempts: attempts, Err: err}
+		}
+		return &Error{Service: c.service, Op: op, Kind: transportKind(ctx, err), Attempts: attempts, Err: err}
 	}
 	defer resp.Body.Close()
+	attempts := attemptsOf(nil, resp.Body)
+	fail := func(kind Kind, status int, err error) error {
+		return &Error{Service: c.service, Op: op, Kind: kind, Status: status, Attempts: attempts, Err: err}
+	}
 
+	// The Attempt layer has read the body already; this read and cap hold
+	// for a client built without it.
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBytes+1))
 	if err != nil {
 		return fail(transportKind(ctx, err), resp.StatusCode, fmt.Errorf("reading body: %w", err))
@@ -147,7 +174,7 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 		return fail(KindBadResponse, resp.StatusCode, fmt.Errorf("body exceeds %d bytes", c.maxBytes))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := &Error{Service: c.service, Op: op, Kind: statusKind(resp.StatusCode), Status: resp.StatusCode}
+		e := &Error{Service: c.service, Op: op, Kind: statusKind(resp.StatusCode), Status: resp.StatusCode, Attempts: attempts}
 		var eb struct {
 			Error struct {
 				Code string `json:"code"`
@@ -193,8 +220,11 @@ func transportKind(ctx context.Context, err error) Kind {
 		}
 		return KindTimeout
 	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		// The client's own Timeout fired.
+	if errors.Is(err, ErrCircuitOpen) {
+		return KindCircuitOpen
+	}
+	if errors.Is(err, ErrAttemptTimeout) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		// An attempt's timeout fired, or too little time was left to start one.
 		return KindTimeout
 	}
 	var ne net.Error

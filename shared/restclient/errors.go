@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind classifies an upstream failure; callers branch on it (errors.As to *Error).
@@ -19,6 +20,7 @@ const (
 	KindBadResponse                 // an answer that is not what the contract says
 	KindCanceled                    // the caller went away
 	KindForbidden                   // 403: the upstream refused the forwarded caller
+	KindCircuitOpen                 // the upstream's circuit breaker is open: failed fast, nothing sent
 )
 
 var kindNames = map[Kind]string{
@@ -30,6 +32,7 @@ var kindNames = map[Kind]string{
 	KindBadResponse: "bad response",
 	KindCanceled:    "canceled",
 	KindForbidden:   "forbidden",
+	KindCircuitOpen: "circuit open",
 }
 
 func (k Kind) String() string {
@@ -42,7 +45,11 @@ func (k Kind) String() string {
 // Transient reports whether the failure may go away on its own, so a result
 // carrying it must never be cached.
 func (k Kind) Transient() bool {
-	return k == KindUnavailable || k == KindTimeout || k == KindBadResponse || k == KindCanceled
+	switch k {
+	case KindUnavailable, KindTimeout, KindBadResponse, KindCanceled, KindCircuitOpen:
+		return true
+	}
+	return false
 }
 
 // Error is a failed upstream call. Its Error text is for logs only: it may
@@ -54,17 +61,27 @@ type Error struct {
 	Kind    Kind
 	Status  int    // HTTP status, 0 when no response arrived
 	Code    string // the upstream's error code from its body, if any
-	Err     error  // underlying cause, if any
+	// Attempts is how many attempts the retry layer made (see Retry),
+	// including one its circuit breaker failed fast; 0 when the client's
+	// transport has no retry layer.
+	Attempts int
+	Err      error // underlying cause, if any
 }
 
 func (e *Error) Error() string {
 	msg := fmt.Sprintf("%s %s: %s", e.Service, e.Op, e.Kind)
+	var details []string
 	if e.Status != 0 {
-		msg += fmt.Sprintf(" (status %d", e.Status)
+		details = append(details, fmt.Sprintf("status %d", e.Status))
 		if e.Code != "" {
-			msg += ", code " + e.Code
+			details = append(details, "code "+e.Code)
 		}
-		msg += ")"
+	}
+	if e.Attempts > 1 {
+		details = append(details, fmt.Sprintf("%d attempts", e.Attempts))
+	}
+	if len(details) > 0 {
+		msg += " (" + strings.Join(details, ", ") + ")"
 	}
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()

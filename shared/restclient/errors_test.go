@@ -23,6 +23,7 @@ func TestKind(t *testing.T) {
 		{restclient.KindTimeout, "timeout", true},
 		{restclient.KindBadResponse, "bad response", true},
 		{restclient.KindCanceled, "canceled", true},
+		{restclient.KindCircuitOpen, "circuit open", true},
 		{restclient.Kind(0), "Kind(0)", false},
 		{restclient.Kind(99), "Kind(99)", false},
 	}
@@ -61,6 +62,21 @@ func TestErrorText(t *testing.T) {
 			want: "users GET /users: bad response (status 200): decoding body: EOF",
 		},
 		{
+			name: "retried, with status",
+			err:  &restclient.Error{Service: "catalog", Op: "GET /products", Kind: restclient.KindUnavailable, Status: 503, Attempts: 3},
+			want: "catalog GET /products: unavailable (status 503, 3 attempts)",
+		},
+		{
+			name: "retried, without status",
+			err:  &restclient.Error{Service: "catalog", Op: "GET /products", Kind: restclient.KindTimeout, Attempts: 2, Err: errors.New("boom")},
+			want: "catalog GET /products: timeout (2 attempts): boom",
+		},
+		{
+			name: "one attempt is not mentioned",
+			err:  &restclient.Error{Service: "catalog", Op: "GET /products", Kind: restclient.KindCircuitOpen, Attempts: 1},
+			want: "catalog GET /products: circuit open",
+		},
+		{
 			name: "bad value",
 			err:  restclient.BadValue("orders", "order status", "LOST"),
 			want: `orders decoding order status: bad response: unknown order status "LOST"`,
@@ -91,7 +107,8 @@ func TestErrorUnwrapsCause(t *testing.T) {
 func TestIsErrNotFound(t *testing.T) {
 	kinds := []restclient.Kind{
 		restclient.KindNotFound, restclient.KindBadRequest, restclient.KindConflict, restclient.KindUnavailable,
-		restclient.KindTimeout, restclient.KindBadResponse, restclient.KindCanceled,
+		restclient.KindTimeout, restclient.KindBadResponse, restclient.KindCanceled, restclient.KindForbidden,
+		restclient.KindCircuitOpen,
 	}
 	for _, k := range kinds {
 		t.Run(k.String(), func(t *testing.T) {

@@ -3,7 +3,11 @@
 package upstream
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/frontdesk/frontdesk/shared/forward"
@@ -16,8 +20,12 @@ import (
 	"github.com/frontdesk/frontdesk/shared/upstream/users"
 )
 
-// Config locates the upstream services. The defaults are the demo services'
-// fixed local ports (services/cmd/demo-services).
+// Config locates the upstream services and sets how calls to them are
+// bounded, retried and cut off. The URL defaults are the demo services'
+// fixed local ports (services/cmd/demo-services). Each *_URL may list
+// several comma-separated base URLs: the primary first, then backups that
+// idempotent calls fail over to (docs/resilience.md). Zero numbers and
+// durations take the documented defaults.
 type Config struct {
 	UsersURL     string `env:"USERS_URL" envDefault:"http://127.0.0.1:3001" json:"usersURL"`
 	CatalogURL   string `env:"CATALOG_URL" envDefault:"http://127.0.0.1:3002" json:"catalogURL"`
@@ -25,22 +33,90 @@ type Config struct {
 	OrdersURL    string `env:"ORDERS_URL" envDefault:"http://127.0.0.1:3004" json:"ordersURL"`
 	ReviewsURL   string `env:"REVIEWS_URL" envDefault:"http://127.0.0.1:3005" json:"reviewsURL"`
 	PaymentsURL  string `env:"PAYMENTS_URL" envDefault:"http://127.0.0.1:3006" json:"paymentsURL"`
-	// Timeout bounds one upstream call (dial to last byte).
+	// Timeout bounds one attempt of an upstream call (dial to last byte);
+	// each retry gets its own, and none outlives the request's deadline.
 	Timeout time.Duration `env:"UPSTREAM_TIMEOUT" envDefault:"2s" json:"timeout"`
-	// MaxResponseBytes caps one upstream response body.
+	// MaxResponseBytes caps one upstream response body (decompressed).
 	MaxResponseBytes int64 `env:"UPSTREAM_MAX_RESPONSE_BYTES" envDefault:"8388608" json:"maxResponseBytes"`
+	// Retries is the attempts of an idempotent (GET, HEAD) call, the first
+	// included, 1 to 10; 1 turns retries off. Other methods are sent once.
+	Retries int `env:"UPSTREAM_RETRIES" envDefault:"3" json:"retries"`
+	// RetryBackoff is the backoff ceiling before the first retry; it doubles
+	// per retry and the wait is random below it (full jitter).
+	RetryBackoff time.Duration `env:"UPSTREAM_RETRY_BACKOFF" envDefault:"50ms" json:"retryBackoff"`
+	// RetryMaxWait caps the backoff and the Retry-After an upstream may ask
+	// for; an answer asking for longer is not retried.
+	RetryMaxWait time.Duration `env:"UPSTREAM_RETRY_MAX_WAIT" envDefault:"2s" json:"retryMaxWait"`
+	// RetryBudget is the retries allowed per call to one upstream over a
+	// sliding 10s window, 0 to 1, on top of one retry per second.
+	RetryBudget float64 `env:"UPSTREAM_RETRY_BUDGET" envDefault:"0.2" json:"retryBudget"`
+	// BreakerFailures is the consecutive failed attempts (transport error,
+	// timeout, 5xx) that open an upstream's circuit breaker, 1 to 1000. Half
+	// or more of at least 20 attempts failing within 10s opens it too.
+	BreakerFailures int `env:"UPSTREAM_BREAKER_FAILURES" envDefault:"5" json:"breakerFailures"`
+	// BreakerCooldown is how long an open breaker fails calls fast before it
+	// lets one probe through; also how long a failed backup URL is skipped.
+	BreakerCooldown time.Duration `env:"UPSTREAM_BREAKER_COOLDOWN" envDefault:"10s" json:"breakerCooldown"`
 }
 
-// URLs returns the base URL of each upstream by logical name.
-func (c Config) URLs() map[string]string {
-	return map[string]string{
-		users.Service:     c.UsersURL,
-		catalog.Service:   c.CatalogURL,
-		inventory.Service: c.InventoryURL,
-		orders.Service:    c.OrdersURL,
-		reviews.Service:   c.ReviewsURL,
-		payments.Service:  c.PaymentsURL,
+// Defaults of the zero Config numbers (see Config).
+const (
+	DefaultRetries         = 3
+	DefaultRetryBackoff    = 50 * time.Millisecond
+	DefaultRetryMaxWait    = 2 * time.Second
+	DefaultRetryBudget     = 0.2
+	DefaultBreakerFailures = 5
+	DefaultBreakerCooldown = 10 * time.Second
+)
+
+// retryBudgetMinPerSecond is the retries per second every upstream's
+// budget allows however few its calls.
+const retryBudgetMinPerSecond = 1
+
+// upstreamURLs returns each upstream's logical name, variable and value.
+func (c Config) upstreamURLs() []struct{ name, env, value string } {
+	return []struct{ name, env, value string }{
+		{users.Service, "USERS_URL", c.UsersURL},
+		{catalog.Service, "CATALOG_URL", c.CatalogURL},
+		{inventory.Service, "INVENTORY_URL", c.InventoryURL},
+		{orders.Service, "ORDERS_URL", c.OrdersURL},
+		{reviews.Service, "REVIEWS_URL", c.ReviewsURL},
+		{payments.Service, "PAYMENTS_URL", c.PaymentsURL},
 	}
+}
+
+// URLs returns the base URL setting of each upstream by logical name (as
+// configured: possibly a comma-separated list).
+func (c Config) URLs() map[string]string {
+	out := make(map[string]string, 6)
+	for _, u := range c.upstreamURLs() {
+		out[u.name] = u.value
+	}
+	return out
+}
+
+// Validate reports the first setting out of range, naming its variable.
+// Base URLs are checked by New.
+func (c Config) Validate() error {
+	switch {
+	case c.Timeout < 0:
+		return errors.New("UPSTREAM_TIMEOUT must not be negative")
+	case c.MaxResponseBytes < 0:
+		return errors.New("UPSTREAM_MAX_RESPONSE_BYTES must not be negative")
+	case c.Retries < 0 || c.Retries > 10:
+		return fmt.Errorf("UPSTREAM_RETRIES must be between 1 and 10, got %d", c.Retries)
+	case c.RetryBackoff < 0:
+		return errors.New("UPSTREAM_RETRY_BACKOFF must not be negative")
+	case c.RetryMaxWait < 0:
+		return errors.New("UPSTREAM_RETRY_MAX_WAIT must not be negative")
+	case !(c.RetryBudget >= 0 && c.RetryBudget <= 1): // also rejects NaN
+		return fmt.Errorf("UPSTREAM_RETRY_BUDGET must be between 0 and 1, got %v", c.RetryBudget)
+	case c.BreakerFailures < 0 || c.BreakerFailures > 1000:
+		return fmt.Errorf("UPSTREAM_BREAKER_FAILURES must be between 1 and 1000, got %d", c.BreakerFailures)
+	case c.BreakerCooldown < 0:
+		return errors.New("UPSTREAM_BREAKER_COOLDOWN must not be negative")
+	}
+	return nil
 }
 
 // Clients holds one typed client per upstream service.
@@ -51,24 +127,87 @@ type Clients struct {
 	Orders    *orders.Client
 	Reviews   *reviews.Client
 	Payments  *payments.Client
+
+	breakers map[string]*restclient.Breaker
 }
 
-// New returns the clients of cfg, each upstream on its own *http.Client whose
-// transport is wrapped in forward.Transport: every call carries the verified
-// identity, request id and configured headers its context holds (see package
-// forward), never the client's credentials.
-func New(cfg Config) (*Clients, error) {
+// BreakerStates returns the circuit breaker state of each upstream by
+// logical name: restclient.BreakerClosed, BreakerHalfOpen or BreakerOpen.
+func (c *Clients) BreakerStates() map[string]string {
+	out := make(map[string]string, len(c.breakers))
+	for name, b := range c.breakers {
+		out[name] = b.State()
+	}
+	return out
+}
+
+// New returns the clients of cfg, each upstream on its own *http.Client
+// whose transport is, outermost first:
+//
+//   - forward.Transport: every call carries the verified identity, request
+//     id and configured headers its context holds (see package forward),
+//     never the client's credentials;
+//   - restclient.Retry: idempotent calls retried (UPSTREAM_RETRIES,
+//     backoff, Retry-After, UPSTREAM_RETRY_BUDGET) over the upstream's base
+//     URLs;
+//   - restclient.Breaker: the upstream's circuit breaker;
+//   - restclient.Attempt: UPSTREAM_TIMEOUT per attempt, the request's
+//     deadline, UPSTREAM_MAX_RESPONSE_BYTES.
+func New(cfg Config) (*Clients, error) { return newClients(cfg, clock{}) }
+
+// clock holds the time and randomness New's retries use; zero fields are
+// the real ones. Tests replace them (export_test.go).
+type clock struct {
+	sleep func(ctx context.Context, d time.Duration) error
+	rand  func() float64
+	now   func() time.Time
+}
+
+func newClients(cfg Config, clk clock) (*Clients, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("configuring upstreams: %w", err)
+	}
+	if clk.rand == nil {
+		clk.rand = rand.Float64
+	}
+	if clk.now == nil {
+		clk.now = time.Now
+	}
 	rcCfg := restclient.Config{Timeout: cfg.Timeout, MaxResponseBytes: cfg.MaxResponseBytes}
-	urls := cfg.URLs()
-	rcs := make(map[string]*restclient.Client, len(urls))
-	for name, base := range urls {
-		hc := restclient.NewHTTPClient(rcCfg)
-		hc.Transport = forward.Transport(hc.Transport)
-		rc, err := restclient.New(name, base, hc, rcCfg)
+	cooldown := orDefault(cfg.BreakerCooldown, DefaultBreakerCooldown)
+	rcs := make(map[string]*restclient.Client, 6)
+	breakers := make(map[string]*restclient.Breaker, 6)
+	for _, u := range cfg.upstreamURLs() {
+		targets, err := restclient.NewTargets(u.name, splitURLs(u.value), cooldown, clk.now)
 		if err != nil {
-			return nil, fmt.Errorf("configuring upstreams: %w", err)
+			return nil, fmt.Errorf("configuring upstreams: %s: %w", u.env, err)
 		}
-		rcs[name] = rc
+		hc := restclient.NewHTTPClient(rcCfg)
+		breaker := restclient.NewBreaker(u.name, hc.Transport, restclient.BreakerConfig{
+			Failures: orDefault(cfg.BreakerFailures, DefaultBreakerFailures),
+			Cooldown: cooldown,
+		})
+		retry := restclient.NewRetry(breaker, restclient.RetryConfig{
+			MaxAttempts: orDefault(cfg.Retries, DefaultRetries),
+			BaseDelay:   orDefault(cfg.RetryBackoff, DefaultRetryBackoff),
+			MaxDelay:    orDefault(cfg.RetryMaxWait, DefaultRetryMaxWait),
+			Budget: restclient.NewRetryBudget(restclient.RetryBudgetConfig{
+				Ratio:        orDefault(cfg.RetryBudget, DefaultRetryBudget),
+				MinPerSecond: retryBudgetMinPerSecond,
+				Now:          clk.now,
+			}),
+			Targets: targets,
+			Rand:    clk.rand,
+			Sleep:   clk.sleep,
+			Now:     clk.now,
+		})
+		hc.Transport = forward.Transport(retry)
+		rc, err := restclient.New(u.name, targets.Primary(), hc, rcCfg)
+		if err != nil {
+			return nil, fmt.Errorf("configuring upstreams: %s: %w", u.env, err)
+		}
+		rcs[u.name] = rc
+		breakers[u.name] = breaker
 	}
 	return &Clients{
 		Users:     users.New(rcs[users.Service]),
@@ -77,5 +216,23 @@ func New(cfg Config) (*Clients, error) {
 		Orders:    orders.New(rcs[orders.Service]),
 		Reviews:   reviews.New(rcs[reviews.Service]),
 		Payments:  payments.New(rcs[payments.Service]),
+		breakers:  breakers,
 	}, nil
+}
+
+// splitURLs splits a comma-separated list of base URLs, trimming spaces.
+// An empty entry is kept, for NewTargets to reject.
+func splitURLs(v string) []string {
+	parts := strings.Split(v, ",")
+	for i, p := range parts {
+		parts[i] = strings.TrimSpace(p)
+	}
+	return parts
+}
+
+func orDefault[T int | float64 | time.Duration](v, def T) T {
+	if v == 0 {
+		return def
+	}
+	return v
 }

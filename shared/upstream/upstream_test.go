@@ -3,6 +3,7 @@ package upstream_test
 import (
 	"context"
 	"maps"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/shared/auth"
+	"github.com/frontdesk/frontdesk/shared/envconfig"
 	"github.com/frontdesk/frontdesk/shared/forward"
 	"github.com/frontdesk/frontdesk/shared/requestid"
 	"github.com/frontdesk/frontdesk/shared/upstream"
@@ -33,10 +35,18 @@ func TestNew(t *testing.T) {
 		wantErr string // "" for success
 	}{
 		{"all valid", func(*upstream.Config) {}, ""},
-		{"zero timeout and cap take defaults", func(c *upstream.Config) { c.Timeout, c.MaxResponseBytes = 0, 0 }, ""},
-		{"relative catalog URL", func(c *upstream.Config) { c.CatalogURL = "/catalog" }, `configuring upstreams: upstream catalog: base URL "/catalog" must be absolute http(s)`},
-		{"empty payments URL", func(c *upstream.Config) { c.PaymentsURL = "" }, `configuring upstreams: upstream payments: base URL "" must be absolute http(s)`},
-		{"ftp orders URL", func(c *upstream.Config) { c.OrdersURL = "ftp://orders" }, `configuring upstreams: upstream orders: base URL "ftp://orders" must be absolute http(s)`},
+		{"zero settings take defaults", func(c *upstream.Config) {
+			c.Timeout, c.MaxResponseBytes, c.Retries, c.RetryBackoff, c.RetryMaxWait = 0, 0, 0, 0, 0
+			c.RetryBudget, c.BreakerFailures, c.BreakerCooldown = 0, 0, 0
+		}, ""},
+		{"backup URLs", func(c *upstream.Config) { c.CatalogURL = "http://10.0.0.1:3002/api, http://10.0.0.2:3002/api" }, ""},
+		{"relative catalog URL", func(c *upstream.Config) { c.CatalogURL = "/catalog" }, `configuring upstreams: CATALOG_URL: upstream catalog: base URL "/catalog" must be absolute http(s)`},
+		{"empty payments URL", func(c *upstream.Config) { c.PaymentsURL = "" }, `configuring upstreams: PAYMENTS_URL: upstream payments: base URL "" must be absolute http(s)`},
+		{"ftp orders URL", func(c *upstream.Config) { c.OrdersURL = "ftp://orders" }, `configuring upstreams: ORDERS_URL: upstream orders: base URL "ftp://orders" must be absolute http(s)`},
+		{"bad backup URL", func(c *upstream.Config) { c.UsersURL = "http://127.0.0.1:3001,users:3001" }, `configuring upstreams: USERS_URL: upstream users: base URL "users:3001" must be absolute http(s)`},
+		{"empty backup URL", func(c *upstream.Config) { c.ReviewsURL = "http://127.0.0.1:3005," }, `configuring upstreams: REVIEWS_URL: upstream reviews: base URL "" must be absolute http(s)`},
+		{"negative timeout", func(c *upstream.Config) { c.Timeout = -time.Second }, "configuring upstreams: UPSTREAM_TIMEOUT must not be negative"},
+		{"too many retries", func(c *upstream.Config) { c.Retries = 11 }, "configuring upstreams: UPSTREAM_RETRIES must be between 1 and 10, got 11"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,6 +66,76 @@ func TestNew(t *testing.T) {
 				t.Errorf("New left a client nil: %+v", c)
 			}
 		})
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		mutate  func(*upstream.Config)
+		wantErr string // "" when valid
+	}{
+		{"valid", func(*upstream.Config) {}, ""},
+		{"zeros take defaults", func(c *upstream.Config) { *c = upstream.Config{} }, ""},
+		{"one attempt", func(c *upstream.Config) { c.Retries = 1 }, ""},
+		{"ten attempts", func(c *upstream.Config) { c.Retries = 10 }, ""},
+		{"budget bounds", func(c *upstream.Config) { c.RetryBudget = 1 }, ""},
+		{"negative timeout", func(c *upstream.Config) { c.Timeout = -1 }, "UPSTREAM_TIMEOUT must not be negative"},
+		{"negative cap", func(c *upstream.Config) { c.MaxResponseBytes = -1 }, "UPSTREAM_MAX_RESPONSE_BYTES must not be negative"},
+		{"negative retries", func(c *upstream.Config) { c.Retries = -1 }, "UPSTREAM_RETRIES must be between 1 and 10, got -1"},
+		{"eleven retries", func(c *upstream.Config) { c.Retries = 11 }, "UPSTREAM_RETRIES must be between 1 and 10, got 11"},
+		{"negative backoff", func(c *upstream.Config) { c.RetryBackoff = -1 }, "UPSTREAM_RETRY_BACKOFF must not be negative"},
+		{"negative max wait", func(c *upstream.Config) { c.RetryMaxWait = -1 }, "UPSTREAM_RETRY_MAX_WAIT must not be negative"},
+		{"negative budget", func(c *upstream.Config) { c.RetryBudget = -0.1 }, "UPSTREAM_RETRY_BUDGET must be between 0 and 1, got -0.1"},
+		{"budget above one", func(c *upstream.Config) { c.RetryBudget = 1.5 }, "UPSTREAM_RETRY_BUDGET must be between 0 and 1, got 1.5"},
+		{"NaN budget", func(c *upstream.Config) { c.RetryBudget = math.NaN() }, "UPSTREAM_RETRY_BUDGET must be between 0 and 1, got NaN"},
+		{"negative breaker failures", func(c *upstream.Config) { c.BreakerFailures = -1 }, "UPSTREAM_BREAKER_FAILURES must be between 1 and 1000, got -1"},
+		{"too many breaker failures", func(c *upstream.Config) { c.BreakerFailures = 1001 }, "UPSTREAM_BREAKER_FAILURES must be between 1 and 1000, got 1001"},
+		{"negative cool-down", func(c *upstream.Config) { c.BreakerCooldown = -1 }, "UPSTREAM_BREAKER_COOLDOWN must not be negative"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := validConfig()
+			tt.mutate(&cfg)
+			err := cfg.Validate()
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Errorf("Validate: %v", err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tt.wantErr {
+				t.Errorf("Validate = %v, want %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestConfigDefaults: the variables' documented defaults are what
+// envconfig loads, and the zero values New falls back to match them.
+func TestConfigDefaults(t *testing.T) {
+	var cfg upstream.Config
+	if err := envconfig.Load(&cfg, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"UPSTREAM_TIMEOUT": "2s", "UPSTREAM_MAX_RESPONSE_BYTES": "8388608",
+		"UPSTREAM_RETRIES": "3", "UPSTREAM_RETRY_BACKOFF": "50ms", "UPSTREAM_RETRY_MAX_WAIT": "2s",
+		"UPSTREAM_RETRY_BUDGET": "0.2", "UPSTREAM_BREAKER_FAILURES": "5", "UPSTREAM_BREAKER_COOLDOWN": "10s",
+	}
+	got := envconfig.Effective(cfg)
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+	if cfg.Retries != upstream.DefaultRetries || cfg.RetryBackoff != upstream.DefaultRetryBackoff ||
+		cfg.RetryMaxWait != upstream.DefaultRetryMaxWait || cfg.RetryBudget != upstream.DefaultRetryBudget ||
+		cfg.BreakerFailures != upstream.DefaultBreakerFailures || cfg.BreakerCooldown != upstream.DefaultBreakerCooldown {
+		t.Errorf("env defaults %+v differ from the Default* constants", cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("defaults do not validate: %v", err)
 	}
 }
 

@@ -1,0 +1,108 @@
+package restclient
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// ErrDeadline is wrapped by the error of an attempt that was not started
+// because the request's deadline was too close (Config.MinAttemptTime). It
+// matches context.DeadlineExceeded too.
+var ErrDeadline = fmt.Errorf("restclient: too little time left to start an upstream attempt: %w", context.DeadlineExceeded)
+
+// ErrAttemptTimeout is wrapped by the error of an attempt that outlived
+// Config.Timeout while the request's own context was still live.
+var ErrAttemptTimeout = errors.New("restclient: upstream attempt timed out")
+
+// ResponseTooLargeError is the error of an attempt whose (decompressed)
+// response body exceeded Config.MaxResponseBytes.
+type ResponseTooLargeError struct {
+	Status int   // the response's status
+	Limit  int64 // the cap that was exceeded
+}
+
+func (e *ResponseTooLargeError) Error() string {
+	return fmt.Sprintf("response body (status %d) exceeds %d bytes", e.Status, e.Limit)
+}
+
+// Attempt is the innermost decorator of an upstream transport: it bounds one
+// attempt, from dial to the last body byte, by Config.Timeout (never beyond
+// the request's context), refuses to start when less than
+// Config.MinAttemptTime is left before the context's deadline (ErrDeadline),
+// and reads the whole response body before returning, capped at
+// Config.MaxResponseBytes (*ResponseTooLargeError). A body that fails half
+// way (a reset, a truncated answer, a stall after the headers) is therefore
+// an error of the attempt, which outer layers may retry, not of the caller's
+// decoding.
+//
+// The body is read after the transport decompressed it, so the cap applies
+// to decompressed bytes.
+type Attempt struct {
+	next     http.RoundTripper
+	timeout  time.Duration
+	minLeft  time.Duration
+	maxBytes int64
+}
+
+var _ http.RoundTripper = (*Attempt)(nil)
+
+// NewAttempt returns next (http.DefaultTransport when nil) bounded per
+// attempt as cfg says (zero fields take their defaults).
+func NewAttempt(next http.RoundTripper, cfg Config) *Attempt {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	cfg = cfg.withDefaults()
+	return &Attempt{next: next, timeout: cfg.Timeout, minLeft: cfg.MinAttemptTime, maxBytes: cfg.MaxResponseBytes}
+}
+
+// RoundTrip sends one attempt of req and returns its response with the body
+// in memory.
+func (a *Attempt) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < a.minLeft {
+		closeRequestBody(req)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, ErrDeadline
+	}
+	actx, cancel := context.WithTimeout(ctx, a.timeout)
+	defer cancel()
+
+	resp, err := a.next.RoundTrip(req.WithContext(actx))
+	if err != nil {
+		return nil, a.failed(ctx, actx, err)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, a.maxBytes+1))
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, a.failed(ctx, actx, fmt.Errorf("reading the response body: %w", err))
+	}
+	if int64(len(data)) > a.maxBytes {
+		return nil, &ResponseTooLargeError{Status: resp.StatusCode, Limit: a.maxBytes}
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(data))
+	resp.ContentLength = int64(len(data))
+	return resp, nil
+}
+
+// failed marks err as an attempt timeout when the attempt's own timeout,
+// not the caller's context, ended it.
+func (a *Attempt) failed(ctx, actx context.Context, err error) error {
+	if ctx.Err() == nil && actx.Err() != nil {
+		return fmt.Errorf("%w after %s: %w", ErrAttemptTimeout, a.timeout, err)
+	}
+	return err
+}
+
+func closeRequestBody(req *http.Request) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+}
