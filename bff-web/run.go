@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -28,5 +29,6 @@ func run(ctx context.Context, _ []string, getenv func(string) string, stdout io.
 	if err != nil {
 		return err
 	}
-	return gqlserver.ListenAndServe(ctx, logger, app.Name, cfg.Addr, h, cfg.Server, ready, stdout)
+	serveErr := gqlserver.ListenAndServe(ctx, logger, app.Name, cfg.Addr, h, cfg.Server, ready, stdout)
+	return errors.Join(serveErr, h.Close())
 }

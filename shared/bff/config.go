@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/frontdesk/frontdesk/shared/auth"
 	"github.com/frontdesk/frontdesk/shared/forward"
 	"github.com/frontdesk/frontdesk/shared/gqlserver"
 	"github.com/frontdesk/frontdesk/shared/loader"
+	"github.com/frontdesk/frontdesk/shared/ratelimit"
 	"github.com/frontdesk/frontdesk/shared/upstream"
 )
 
@@ -40,16 +42,40 @@ type Config struct {
 	// DemoIssuer, required in production) and OIDC_AUDIENCE (per BFF).
 	OIDC auth.Config `json:"oidc"`
 	// Forward names the client request headers copied upstream (FORWARD_HEADERS).
-	Forward  forward.Config   `json:"forward"`
+	Forward forward.Config `json:"forward"`
+	// RateLimit is the policy table; Tiers and Mutations default per BFF.
+	RateLimit ratelimit.Config `json:"rateLimit"`
+	// Redis holds state shared by instances (rate limits); none: in memory.
+	Redis    RedisConfig      `json:"redis"`
 	Upstream upstream.Config  `json:"upstream"`
 	Loader   loader.Config    `json:"loader"`
 	Server   gqlserver.Config `json:"server"`
 }
 
+// RedisConfig says where the Redis of shared state is. Without REDIS_ADDR
+// every instance keeps its state in memory.
+type RedisConfig struct {
+	// Addr is host:port of one node, several comma-separated for a Cluster,
+	// or the Sentinels when MasterName is set.
+	Addr []string `env:"REDIS_ADDR" json:"addr"`
+	// MasterName is the Sentinel master name.
+	MasterName string `env:"REDIS_MASTER_NAME" json:"masterName"`
+	// Password authenticates to the nodes.
+	Password string `env:"REDIS_PASSWORD" secret:"true" json:"-"`
+	// DB is the database number (single node, Sentinel).
+	DB int `env:"REDIS_DB" envDefault:"0" json:"db"`
+	// Timeout bounds dialing and each command; Redis is on the hot path.
+	Timeout time.Duration `env:"REDIS_TIMEOUT" envDefault:"100ms" json:"timeout"`
+	// KeyPrefix starts every key frontdesk writes.
+	KeyPrefix string `env:"REDIS_KEY_PREFIX" envDefault:"frontdesk:" json:"keyPrefix"`
+}
+
 // Defaults are the settings whose default differs between BFFs.
 type Defaults struct {
-	Addr     string // e.g. 127.0.0.1:8081
-	Audience string // OIDC_AUDIENCE, e.g. frontdesk-mobile
+	Addr      string          // e.g. 127.0.0.1:8081
+	Audience  string          // OIDC_AUDIENCE, e.g. frontdesk-mobile
+	Tiers     ratelimit.Rules // RATE_LIMIT_TIERS
+	Mutations ratelimit.Rules // RATE_LIMIT_MUTATIONS
 }
 
 // Finish applies defaults and the production rules to a freshly loaded
@@ -61,6 +87,12 @@ func (c *Config) Finish(d Defaults) error {
 	}
 	if c.OIDC.Audience == "" {
 		c.OIDC.Audience = d.Audience
+	}
+	if c.RateLimit.Tiers == nil {
+		c.RateLimit.Tiers = d.Tiers
+	}
+	if c.RateLimit.Mutations == nil {
+		c.RateLimit.Mutations = d.Mutations
 	}
 	if c.Production() {
 		c.Server.Playground, c.Server.Introspection = false, false
@@ -100,6 +132,15 @@ func (c Config) Validate() error {
 	}
 	if err := c.Forward.Validate(); err != nil {
 		return err
+	}
+	if err := c.RateLimit.Validate(); err != nil {
+		return err
+	}
+	if err := c.Upstream.Validate(); err != nil {
+		return err
+	}
+	if c.Redis.Timeout <= 0 {
+		return errors.New("REDIS_TIMEOUT must be positive")
 	}
 	if c.PlaygroundTokenURL != "" {
 		if u, err := url.Parse(c.PlaygroundTokenURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -3,11 +3,17 @@ package bff
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/frontdesk/frontdesk/shared/envconfig"
+	"github.com/frontdesk/frontdesk/shared/ratelimit"
 )
 
-var testDefaults = Defaults{Addr: "127.0.0.1:9999", Audience: "frontdesk-test"}
+var testDefaults = Defaults{
+	Addr: "127.0.0.1:9999", Audience: "frontdesk-test",
+	Tiers:     ratelimit.Rules{"anonymous": ratelimit.PerMinute(1), "free": ratelimit.PerMinute(2)},
+	Mutations: ratelimit.Rules{"*": ratelimit.PerMinute(3)},
+}
 
 func TestConfigFinish(t *testing.T) {
 	tests := []struct {
@@ -37,6 +43,15 @@ func TestConfigFinish(t *testing.T) {
 		{name: "production refuses the demo login", env: map[string]string{"FRONTDESK_ENV": "production", "OIDC_ISSUER": "https://sso.example.com", "PLAYGROUND_TOKEN_URL": "http://127.0.0.1:3000/token"}, wantErr: "PLAYGROUND_TOKEN_URL"},
 		{name: "issuer not a URL", env: map[string]string{"OIDC_ISSUER": "sso.example.com"}, wantErr: "OIDC_ISSUER"},
 		{name: "credentials are never forwarded", env: map[string]string{"FORWARD_HEADERS": "Accept-Language,Authorization"}, wantErr: "Authorization"},
+		{name: "rate limit rules from the environment", env: map[string]string{"RATE_LIMIT_TIERS": "anonymous:5/1s,free:100/1m:150,pro:1000/1m", "RATE_LIMIT_FAIL_CLOSED": "mutations"},
+			check: func(c Config) bool {
+				return c.RateLimit.Tiers["free"] == ratelimit.Limit{Rate: 100, Period: time.Minute, Burst: 150} &&
+					c.RateLimit.Mutations["*"].Rate == 3 && c.RateLimit.Tiers.String() == "anonymous:5/1s,free:100/1m:150,pro:1000/1m"
+			}},
+		{name: "tiers must name anonymous and free", env: map[string]string{"RATE_LIMIT_TIERS": "pro:1000/1m"}, wantErr: "must name anonymous"},
+		{name: "a malformed rule", env: map[string]string{"RATE_LIMIT_MUTATIONS": "placeOrder:ten/1m"}, wantErr: "rate must be a positive integer"},
+		{name: "an unknown fail-closed policy", env: map[string]string{"RATE_LIMIT_FAIL_CLOSED": "everything"}, wantErr: "RATE_LIMIT_FAIL_CLOSED"},
+		{name: "a bad trusted proxy", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/33"}, wantErr: "TRUSTED_PROXIES"},
 		{name: "forwarded header names", env: map[string]string{"FORWARD_HEADERS": "accept-language"},
 			check: func(c Config) bool { return len(c.Forward.Headers) == 1 }},
 		{name: "unknown environment", env: map[string]string{"FRONTDESK_ENV": "staging"}, wantErr: "FRONTDESK_ENV"},

@@ -2,6 +2,7 @@ package bff
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/frontdesk/frontdesk/shared/gqlserver"
 	"github.com/frontdesk/frontdesk/shared/gqlserver/playground"
 	"github.com/frontdesk/frontdesk/shared/loader"
+	"github.com/frontdesk/frontdesk/shared/ratelimit"
 	"github.com/frontdesk/frontdesk/shared/requestid"
 	"github.com/frontdesk/frontdesk/shared/upstream"
 )
@@ -34,23 +36,50 @@ type Options struct {
 	DemoUsers []playground.LoginUser
 }
 
+// Handler is a BFF's HTTP handler with the resources it holds.
+type Handler struct {
+	http.Handler
+	closers []func() error
+}
+
+// Close releases the handler's resources (the Redis client); call it after
+// the server has drained.
+func (h *Handler) Close() error {
+	var errs []error
+	for _, c := range h.closers {
+		errs = append(errs, c())
+	}
+	return errors.Join(errs...)
+}
+
 // NewHandler returns a BFF's routes (gqlserver.NewMux): the GraphQL endpoint
-// behind token verification and the per-request loaders, with the
-// authorization rules of o.Policy and the schema's directives; the
-// playground when enabled; and the health endpoints. It discovers the OIDC
-// issuer first (bounded by ctx and OIDC_HTTP_TIMEOUT) and fails when it
-// cannot.
-func NewHandler(ctx context.Context, o Options) (http.Handler, error) {
+// behind request ids, token verification, rate limits and the per-request
+// loaders, with the authorization rules of o.Policy and the schema's
+// directives; the playground when enabled; and the health endpoints. It
+// discovers the OIDC issuer first (bounded by ctx and OIDC_HTTP_TIMEOUT)
+// and fails when it cannot.
+func NewHandler(ctx context.Context, o Options) (*Handler, error) {
 	verifier, err := auth.NewVerifier(ctx, o.Config.OIDC)
 	if err != nil {
 		return nil, err
 	}
+	h := &Handler{}
+	limiter, err := newLimiter(o.Config, o.Logger, h)
+	if err != nil {
+		return nil, err
+	}
+	guard, err := ratelimit.NewGuard(o.Config.RateLimit, o.Name, limiter, o.Logger)
+	if err != nil {
+		return nil, errors.Join(err, h.Close())
+	}
+
 	gql := gqlserver.NewGraphQL(o.Schema, o.Logger, o.Config.Server)
 	policy := authz.New(o.Policy)
 	if err := policy.Validate(o.Schema); err != nil {
-		return nil, fmt.Errorf("%s: %w", o.Name, err)
+		return nil, errors.Join(fmt.Errorf("%s: %w", o.Name, err), h.Close())
 	}
-	gql.Use(policy)
+	gql.Use(policy) // first: an anonymous protected operation is a 401 and spends no mutation budget
+	gql.Use(guard)
 
 	var pg http.Handler
 	if o.Config.Server.Playground {
@@ -59,20 +88,42 @@ func NewHandler(ctx context.Context, o Options) (http.Handler, error) {
 			cfg.Login = &playground.Login{TokenURL: o.Config.PlaygroundTokenURL, ClientID: o.ClientID, Users: o.DemoUsers}
 		}
 		if pg, err = playground.New(cfg); err != nil {
-			return nil, fmt.Errorf("%s: playground: %w", o.Name, err)
+			return nil, errors.Join(fmt.Errorf("%s: playground: %w", o.Name, err), h.Close())
 		}
 	}
-	return gqlserver.NewMux(gqlserver.Options{
+	h.Handler = gqlserver.NewMux(gqlserver.Options{
 		Name:    o.Name,
 		GraphQL: gql,
 		Middleware: []func(http.Handler) http.Handler{
 			requestid.Middleware,
 			authz.Authenticate(verifier, o.Name, o.Logger),
+			guard.Middleware,
 			forward.Middleware(o.Config.Forward),
 			loader.Middleware(o.Config.Loader, loader.SourcesFrom(o.Clients)),
 		},
 		Playground: pg,
 		Ready:      o.Ready.Ready,
 		Config:     o.Config.Server,
-	}), nil
+	})
+	return h, nil
+}
+
+// newLimiter returns the rate limiter of cfg: in memory without REDIS_ADDR,
+// else Redis with the in-memory limiter as its fallback (per-policy fail
+// mode in the Guard). The Redis client is closed by h.Close.
+func newLimiter(cfg Config, logger *slog.Logger, h *Handler) (ratelimit.Limiter, error) {
+	memory := ratelimit.NewMemory()
+	if len(cfg.Redis.Addr) == 0 {
+		return memory, nil
+	}
+	client, err := ratelimit.NewRedisClient(ratelimit.RedisConfig{
+		Addrs: cfg.Redis.Addr, MasterName: cfg.Redis.MasterName, Password: cfg.Redis.Password, DB: cfg.Redis.DB,
+		DialTimeout: cfg.Redis.Timeout, ReadTimeout: cfg.Redis.Timeout, WriteTimeout: cfg.Redis.Timeout, PoolTimeout: cfg.Redis.Timeout,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("redis: %w", err)
+	}
+	h.closers = append(h.closers, client.Close)
+	redisLimiter := ratelimit.NewRedis(client, ratelimit.WithKeyPrefix(cfg.Redis.KeyPrefix+"ratelimit:"), ratelimit.WithTimeout(cfg.Redis.Timeout))
+	return ratelimit.NewFallback(redisLimiter, memory, ratelimit.FallbackConfig{Logger: logger}), nil
 }

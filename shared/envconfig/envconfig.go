@@ -32,7 +32,8 @@ func Load(dst any, getenv func(string) string) error {
 // Effective returns every environment variable cfg (a struct with env tags,
 // or a pointer to one) reads, with the value it holds, formatted as it would
 // be written in the environment ("1ms", "true"). The configuration golden
-// files and docs/configuration.md are made from it.
+// files and docs/configuration.md are made from it. A field tagged
+// `secret:"true"` shows "(set)" instead of its value.
 func Effective(cfg any) map[string]string {
 	out := map[string]string{}
 	collect(reflect.Indirect(reflect.ValueOf(cfg)), out)
@@ -48,6 +49,9 @@ func collect(v reflect.Value, out map[string]string) {
 		}
 		if key, _, _ := strings.Cut(f.Tag.Get("env"), ","); key != "" {
 			out[key] = format(fv)
+			if f.Tag.Get("secret") == "true" && !fv.IsZero() {
+				out[key] = "(set)"
+			}
 			continue
 		}
 		if fv.Kind() == reflect.Struct {

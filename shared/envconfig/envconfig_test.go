@@ -15,6 +15,7 @@ type sample struct {
 	Addr  string   `env:"ADDR" envDefault:":8080"`
 	Count int      `env:"COUNT" envDefault:"3"`
 	Names []string `env:"NAMES"`
+	Token string   `env:"TOKEN" secret:"true"`
 	Inner inner
 }
 
@@ -51,8 +52,8 @@ func TestLoad(t *testing.T) {
 }
 
 func TestEffective(t *testing.T) {
-	got := Effective(sample{Addr: ":1", Count: 2, Names: []string{"a", "b"}, Inner: inner{Timeout: 1500 * time.Millisecond}})
-	want := map[string]string{"ADDR": ":1", "COUNT": "2", "NAMES": "a,b", "TIMEOUT": "1.5s"}
+	got := Effective(sample{Addr: ":1", Count: 2, Names: []string{"a", "b"}, Token: "hunter2", Inner: inner{Timeout: 1500 * time.Millisecond}})
+	want := map[string]string{"ADDR": ":1", "COUNT": "2", "NAMES": "a,b", "TOKEN": "(set)", "TIMEOUT": "1.5s"}
 	if len(got) != len(want) {
 		t.Fatalf("Effective = %v, want %v", got, want)
 	}

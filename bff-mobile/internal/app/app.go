@@ -5,7 +5,6 @@ package app
 import (
 	"context"
 	"log/slog"
-	"net/http"
 
 	"github.com/frontdesk/frontdesk/bff-mobile/internal/config"
 	"github.com/frontdesk/frontdesk/bff-mobile/internal/graph"
@@ -43,7 +42,7 @@ query Home {
 `
 
 // New returns bff-mobile's routes; ctx bounds the discovery of its OIDC issuer.
-func New(ctx context.Context, cfg config.Config, clients *upstream.Clients, logger *slog.Logger, ready *gqlserver.Readiness) (http.Handler, error) {
+func New(ctx context.Context, cfg config.Config, clients *upstream.Clients, logger *slog.Logger, ready *gqlserver.Readiness) (*bff.Handler, error) {
 	return bff.NewHandler(ctx, bff.Options{
 		Name: Name,
 		Schema: graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{

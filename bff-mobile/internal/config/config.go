@@ -6,10 +6,20 @@ package config
 import (
 	"github.com/frontdesk/frontdesk/shared/bff"
 	"github.com/frontdesk/frontdesk/shared/envconfig"
+	"github.com/frontdesk/frontdesk/shared/ratelimit"
 )
 
 // Defaults are bff-mobile's own defaults of the shared settings.
-var Defaults = bff.Defaults{Addr: "127.0.0.1:8081", Audience: "frontdesk-mobile"}
+var Defaults = bff.Defaults{
+	Addr:     "127.0.0.1:8081",
+	Audience: "frontdesk-mobile",
+	Tiers: ratelimit.Rules{
+		ratelimit.AnonymousTier: ratelimit.PerMinute(60),
+		"free":                  ratelimit.PerMinute(100),
+		"pro":                   ratelimit.PerMinute(1000),
+	},
+	Mutations: ratelimit.Rules{"placeOrder": ratelimit.PerMinute(10), "addReview": ratelimit.PerMinute(5)},
+}
 
 // Config is the whole configuration of bff-mobile.
 type Config struct {

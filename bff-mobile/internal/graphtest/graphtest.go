@@ -51,7 +51,12 @@ func NewWithConfig(t testing.TB, configure func(*config.Config), opts ...service
 			return nil, err
 		}
 		logger := slog.New(slog.DiscardHandler)
-		return app.New(context.Background(), cfg, clients, logger, &gqlserver.Readiness{})
+		h, err := app.New(context.Background(), cfg, clients, logger, &gqlserver.Readiness{})
+		if err != nil {
+			return nil, err
+		}
+		t.Cleanup(func() { _ = h.Close() })
+		return h, nil
 	}
 	return bfftest.Start(t, bfftest.Target{
 		Build:    build,

@@ -6,10 +6,20 @@ package config
 import (
 	"github.com/frontdesk/frontdesk/shared/bff"
 	"github.com/frontdesk/frontdesk/shared/envconfig"
+	"github.com/frontdesk/frontdesk/shared/ratelimit"
 )
 
 // Defaults are bff-web's own defaults of the shared settings.
-var Defaults = bff.Defaults{Addr: "127.0.0.1:8082", Audience: "frontdesk-web"}
+var Defaults = bff.Defaults{
+	Addr:     "127.0.0.1:8082",
+	Audience: "frontdesk-web",
+	Tiers: ratelimit.Rules{
+		ratelimit.AnonymousTier: ratelimit.PerMinute(30),
+		"free":                  ratelimit.PerMinute(300),
+		"pro":                   ratelimit.PerMinute(3000),
+	},
+	Mutations: ratelimit.Rules{"*": ratelimit.PerMinute(60)},
+}
 
 // Config is the whole configuration of bff-web.
 type Config struct {
