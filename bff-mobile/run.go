@@ -2,16 +2,25 @@ package main
 
 import (
 	"context"
-	"errors"
+	"embed"
 	"fmt"
 	"io"
+	"io/fs"
+	"log/slog"
 
 	"github.com/frontdesk/frontdesk/bff-mobile/internal/app"
 	"github.com/frontdesk/frontdesk/bff-mobile/internal/config"
+	"github.com/frontdesk/frontdesk/shared/bff"
 	"github.com/frontdesk/frontdesk/shared/gqlserver"
-	"github.com/frontdesk/frontdesk/shared/telemetry"
+	"github.com/frontdesk/frontdesk/shared/telemetry/metrics"
 	"github.com/frontdesk/frontdesk/shared/upstream"
 )
+
+// operations are the mobile app's committed operations; metrics label
+// requests by their names.
+//
+//go:embed testdata/operations/*.graphql
+var operations embed.FS
 
 // run starts bff-mobile and serves until ctx is done, then drains and returns.
 func run(ctx context.Context, _ []string, getenv func(string) string, stdout io.Writer) error {
@@ -19,16 +28,31 @@ func run(ctx context.Context, _ []string, getenv func(string) string, stdout io.
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
-	logger := telemetry.NewLogger(stdout, cfg.Production(), cfg.LogLevel)
-	clients, err := upstream.New(cfg.Upstream)
+	docs, err := readAll(operations)
 	if err != nil {
 		return err
 	}
-	ready := &gqlserver.Readiness{}
-	h, err := app.New(ctx, cfg, clients, logger, ready)
+	return bff.Run(ctx, bff.Program{
+		Name: app.Name, Config: cfg.Config, Getenv: getenv, Stdout: stdout,
+		Operations: append(docs, app.ExampleQuery),
+		Build: func(ctx context.Context, clients *upstream.Clients, logger *slog.Logger, ready *gqlserver.Readiness, m *metrics.Metrics) (*bff.Handler, error) {
+			return app.New(ctx, cfg, clients, logger, ready, m)
+		},
+	})
+}
+
+func readAll(fsys fs.FS) ([]string, error) {
+	paths, err := fs.Glob(fsys, "testdata/operations/*.graphql")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	serveErr := gqlserver.ListenAndServe(ctx, logger, app.Name, cfg.Addr, h, cfg.Server, ready, stdout)
-	return errors.Join(serveErr, h.Close())
+	docs := make([]string, 0, len(paths))
+	for _, p := range paths {
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, string(b))
+	}
+	return docs, nil
 }

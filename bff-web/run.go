@@ -2,14 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/frontdesk/frontdesk/bff-web/internal/app"
 	"github.com/frontdesk/frontdesk/bff-web/internal/config"
+	"github.com/frontdesk/frontdesk/shared/bff"
 	"github.com/frontdesk/frontdesk/shared/gqlserver"
-	"github.com/frontdesk/frontdesk/shared/telemetry"
+	"github.com/frontdesk/frontdesk/shared/telemetry/metrics"
 	"github.com/frontdesk/frontdesk/shared/upstream"
 )
 
@@ -19,16 +20,11 @@ func run(ctx context.Context, _ []string, getenv func(string) string, stdout io.
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
-	logger := telemetry.NewLogger(stdout, cfg.Production(), cfg.LogLevel)
-	clients, err := upstream.New(cfg.Upstream)
-	if err != nil {
-		return err
-	}
-	ready := &gqlserver.Readiness{}
-	h, err := app.New(ctx, cfg, clients, logger, ready)
-	if err != nil {
-		return err
-	}
-	serveErr := gqlserver.ListenAndServe(ctx, logger, app.Name, cfg.Addr, h, cfg.Server, ready, stdout)
-	return errors.Join(serveErr, h.Close())
+	return bff.Run(ctx, bff.Program{
+		Name: app.Name, Config: cfg.Config, Getenv: getenv, Stdout: stdout,
+		Operations: []string{app.ExampleQuery},
+		Build: func(ctx context.Context, clients *upstream.Clients, logger *slog.Logger, ready *gqlserver.Readiness, m *metrics.Metrics) (*bff.Handler, error) {
+			return app.New(ctx, cfg, clients, logger, ready, m)
+		},
+	})
 }

@@ -30,6 +30,9 @@ type Config struct {
 	Env string `env:"FRONTDESK_ENV" envDefault:"development" json:"env"`
 	// Addr is the listen address; per BFF.
 	Addr string `env:"ADDR" json:"addr"`
+	// MetricsAddr is the listen address of the Prometheus /metrics
+	// endpoint, apart from the API; "off" serves none. Per BFF.
+	MetricsAddr string `env:"METRICS_ADDR" json:"metricsAddr"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel slog.Level `env:"LOG_LEVEL" envDefault:"info" json:"logLevel"`
 	// PlaygroundTokenURL is the demo issuer's token endpoint the
@@ -73,6 +76,7 @@ type RedisConfig struct {
 // Defaults are the settings whose default differs between BFFs.
 type Defaults struct {
 	Addr      string          // e.g. 127.0.0.1:8081
+	Metrics   string          // METRICS_ADDR, e.g. 127.0.0.1:9081
 	Audience  string          // OIDC_AUDIENCE, e.g. frontdesk-mobile
 	Tiers     ratelimit.Rules // RATE_LIMIT_TIERS
 	Mutations ratelimit.Rules // RATE_LIMIT_MUTATIONS
@@ -84,6 +88,9 @@ type Defaults struct {
 func (c *Config) Finish(d Defaults) error {
 	if c.Addr == "" {
 		c.Addr = d.Addr
+	}
+	if c.MetricsAddr == "" {
+		c.MetricsAddr = d.Metrics
 	}
 	if c.OIDC.Audience == "" {
 		c.OIDC.Audience = d.Audience

@@ -17,6 +17,9 @@ import (
 	"github.com/frontdesk/frontdesk/shared/loader"
 	"github.com/frontdesk/frontdesk/shared/ratelimit"
 	"github.com/frontdesk/frontdesk/shared/requestid"
+	"github.com/frontdesk/frontdesk/shared/telemetry/accesslog"
+	"github.com/frontdesk/frontdesk/shared/telemetry/metrics"
+	"github.com/frontdesk/frontdesk/shared/telemetry/tracing"
 	"github.com/frontdesk/frontdesk/shared/upstream"
 )
 
@@ -34,6 +37,23 @@ type Options struct {
 	// with PlaygroundTokenURL set): the token's client and the users offered.
 	ClientID  string
 	DemoUsers []playground.LoginUser
+	// Metrics records the BFF's metrics; nil records none (tests).
+	Metrics *metrics.Metrics
+}
+
+// UpstreamOptions instrument the upstream clients of a BFF: every attempt
+// is counted in the access log and metrics and gets a client span with a
+// propagated traceparent; breaker transitions set the breaker gauge. m may
+// be nil.
+func UpstreamOptions(logger *slog.Logger, m *metrics.Metrics) []upstream.Option {
+	return []upstream.Option{
+		upstream.WithAttemptTransport(func(service string, next http.RoundTripper) http.RoundTripper {
+			return m.UpstreamTransport(service, accesslog.Transport(logger, service, tracing.Transport(service, next)))
+		}),
+		upstream.WithBreakerStateChange(func(service, _, to string) {
+			m.SetBreakerState(service, metrics.BreakerState(to))
+		}),
+	}
 }
 
 // Handler is a BFF's HTTP handler with the resources it holds.
@@ -64,11 +84,17 @@ func NewHandler(ctx context.Context, o Options) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{}
-	limiter, err := newLimiter(o.Config, o.Logger, h)
+	limiter, err := newLimiter(o.Config, o.Logger, o.Metrics, h)
 	if err != nil {
 		return nil, err
 	}
-	guard, err := ratelimit.NewGuard(o.Config.RateLimit, o.Name, limiter, o.Logger)
+	guard, err := ratelimit.NewGuard(o.Config.RateLimit, o.Name, limiter, o.Logger,
+		ratelimit.WithDecisionObserver(func(ctx context.Context, policy string, allowed bool) {
+			o.Metrics.ObserveRateLimit(policy, allowed)
+			if rec, ok := accesslog.FromContext(ctx); ok {
+				rec.SetRateLimit(map[bool]string{true: "allowed", false: "rejected"}[allowed])
+			}
+		}))
 	if err != nil {
 		return nil, errors.Join(err, h.Close())
 	}
@@ -78,7 +104,11 @@ func NewHandler(ctx context.Context, o Options) (*Handler, error) {
 	if err := policy.Validate(o.Schema); err != nil {
 		return nil, errors.Join(fmt.Errorf("%s: %w", o.Name, err), h.Close())
 	}
-	gql.Use(policy) // first: an anonymous protected operation is a 401 and spends no mutation budget
+	// Outermost first: the access log and traces see every answer, then a
+	// 401 for an anonymous protected operation spends no mutation budget.
+	gql.Use(accesslog.Extension{})
+	gql.Use(tracing.NewExtension())
+	gql.Use(policy)
 	gql.Use(guard)
 
 	var pg http.Handler
@@ -94,11 +124,18 @@ func NewHandler(ctx context.Context, o Options) (*Handler, error) {
 	h.Handler = gqlserver.NewMux(gqlserver.Options{
 		Name:    o.Name,
 		GraphQL: gql,
-		Middleware: []func(http.Handler) http.Handler{
+		Edge: []func(http.Handler) http.Handler{
+			tracing.Middleware(),
 			requestid.Middleware,
+			accesslog.Middleware(o.Logger, o.Name),
+			o.Metrics.Middleware,
+		},
+		Middleware: []func(http.Handler) http.Handler{
 			authz.Authenticate(verifier, o.Name, o.Logger),
+			accesslog.Caller,
 			guard.Middleware,
 			forward.Middleware(o.Config.Forward),
+			observeBatches(o.Metrics),
 			loader.Middleware(o.Config.Loader, loader.SourcesFrom(o.Clients)),
 		},
 		Playground: pg,
@@ -111,7 +148,7 @@ func NewHandler(ctx context.Context, o Options) (*Handler, error) {
 // newLimiter returns the rate limiter of cfg: in memory without REDIS_ADDR,
 // else Redis with the in-memory limiter as its fallback (per-policy fail
 // mode in the Guard). The Redis client is closed by h.Close.
-func newLimiter(cfg Config, logger *slog.Logger, h *Handler) (ratelimit.Limiter, error) {
+func newLimiter(cfg Config, logger *slog.Logger, m *metrics.Metrics, h *Handler) (ratelimit.Limiter, error) {
 	memory := ratelimit.NewMemory()
 	if len(cfg.Redis.Addr) == 0 {
 		return memory, nil
@@ -125,5 +162,20 @@ func newLimiter(cfg Config, logger *slog.Logger, h *Handler) (ratelimit.Limiter,
 	}
 	h.closers = append(h.closers, client.Close)
 	redisLimiter := ratelimit.NewRedis(client, ratelimit.WithKeyPrefix(cfg.Redis.KeyPrefix+"ratelimit:"), ratelimit.WithTimeout(cfg.Redis.Timeout))
-	return ratelimit.NewFallback(redisLimiter, memory, ratelimit.FallbackConfig{Logger: logger}), nil
+	return ratelimit.NewFallback(redisLimiter, memory, ratelimit.FallbackConfig{
+		Logger:        logger,
+		OnUnavailable: func(mode ratelimit.FailMode) { m.ObserveRateLimitStoreFailure(mode.String()) },
+	}), nil
+}
+
+// observeBatches makes the request's loaders report their batch sizes.
+func observeBatches(m *metrics.Metrics) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		if m == nil {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(loader.WithBatchObserver(r.Context(), m.ObserveBatch)))
+		})
+	}
 }

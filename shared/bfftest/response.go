@@ -44,7 +44,9 @@ func (k *Kit) Do(req *http.Request) Response {
 // Indent returns body re-indented with sorted keys, for stable comparisons
 // and readable golden files. A top-level "errors" list is sorted by path
 // and message: sibling fields resolve concurrently, so the order of their
-// errors varies, and GraphQL gives it no meaning.
+// errors varies, and GraphQL gives it no meaning. Each error's
+// extensions.requestId (a fresh id per request) is left out; tests of
+// request ids read the raw body.
 func Indent(t testing.TB, body []byte) []byte {
 	t.Helper()
 	var v any
@@ -53,6 +55,11 @@ func Indent(t testing.TB, body []byte) []byte {
 	}
 	if obj, ok := v.(map[string]any); ok {
 		if errs, ok := obj["errors"].([]any); ok {
+			for _, e := range errs {
+				if ext, ok := e.(map[string]any)["extensions"].(map[string]any); ok {
+					delete(ext, "requestId")
+				}
+			}
 			slices.SortStableFunc(errs, func(a, b any) int {
 				return strings.Compare(errorKey(a), errorKey(b))
 			})

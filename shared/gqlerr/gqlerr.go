@@ -23,7 +23,9 @@ import (
 
 	"github.com/frontdesk/frontdesk/shared/loader"
 	"github.com/frontdesk/frontdesk/shared/relay"
+	"github.com/frontdesk/frontdesk/shared/requestid"
 	"github.com/frontdesk/frontdesk/shared/restclient"
+	"github.com/frontdesk/frontdesk/shared/telemetry"
 )
 
 // Code is a public error code, sent as `extensions.code`.
@@ -197,7 +199,7 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		gqlErr, isGQL := errors.AsType[*gqlerror.Error](err)
 		if isGQL {
 			if code, ok := gqlErr.Extensions["code"].(string); ok && (code == errcode.ParseFailed || code == errcode.ValidationFailed) {
-				return gqlErr
+				return telemetry.WithRequestID(ctx, gqlErr)
 			}
 		}
 		out := &gqlerror.Error{}
@@ -230,7 +232,7 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			logger.Log(ctx, level, "graphql error", slog.String("code", string(pub.Code)),
 				slog.String("path", out.Path.String()), slog.String("error", logged.Error()))
 		}
-		return out
+		return telemetry.WithRequestID(ctx, out)
 	}
 }
 
@@ -251,6 +253,9 @@ func Recover(logger *slog.Logger) graphql.RecoverFunc {
 func WriteHTTP(w http.ResponseWriter, status int, e *Error) {
 	ext := e.extensions()
 	delete(ext, "service") // edge errors name no upstream
+	if id := w.Header().Get(requestid.Header); id != "" {
+		ext[telemetry.RequestIDKey] = id
+	}
 	body, _ := json.Marshal(struct {
 		Errors gqlerror.List `json:"errors"`
 	}{Errors: gqlerror.List{{

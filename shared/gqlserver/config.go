@@ -14,6 +14,13 @@ type Config struct {
 	Playground bool `env:"PLAYGROUND" envDefault:"true" json:"playground"`
 	// Introspection answers __schema and __type queries.
 	Introspection bool `env:"INTROSPECTION" envDefault:"true" json:"introspection"`
+	// MaxInFlight caps the GraphQL requests this instance handles at once;
+	// more are answered 503 + Retry-After + OVERLOADED at once, never
+	// queued (Limit). 0 means no cap.
+	MaxInFlight int `env:"MAX_IN_FLIGHT" envDefault:"512" json:"maxInFlight"`
+	// RequestTimeout is the deadline of one GraphQL request, shared by every
+	// fan-out level and upstream call it makes (Deadline). 0 means none.
+	RequestTimeout time.Duration `env:"REQUEST_TIMEOUT" envDefault:"10s" json:"requestTimeout"`
 	// QueryCacheSize is how many parsed and validated documents are kept.
 	QueryCacheSize int `env:"QUERY_CACHE_SIZE" envDefault:"1000" json:"queryCacheSize"`
 	// ReadHeaderTimeout bounds reading request headers.
@@ -24,6 +31,10 @@ type Config struct {
 	WriteTimeout time.Duration `env:"WRITE_TIMEOUT" envDefault:"30s" json:"writeTimeout"`
 	// IdleTimeout closes idle keep-alive connections.
 	IdleTimeout time.Duration `env:"IDLE_TIMEOUT" envDefault:"120s" json:"idleTimeout"`
+	// ShutdownDelay is how long, once shutdown starts, readiness reports
+	// 503 while requests are still accepted, so load balancers stop sending
+	// before the listener closes. 0 closes it at once.
+	ShutdownDelay time.Duration `env:"SHUTDOWN_DELAY" envDefault:"0s" json:"shutdownDelay"`
 	// ShutdownTimeout bounds the drain of in-flight requests on shutdown.
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s" json:"shutdownTimeout"`
 }

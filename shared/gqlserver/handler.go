@@ -102,7 +102,12 @@ type Options struct {
 	Name string
 	// GraphQL is the executable GraphQL handler (NewGraphQL).
 	GraphQL http.Handler
-	// Middleware wraps the GraphQL endpoint, outermost first (loaders, identity, ...).
+	// Edge wraps the whole GraphQL endpoint, outermost first, outside the
+	// request checks: what must see every answer with its final status
+	// (tracing, request ids, the access log, request metrics).
+	Edge []func(http.Handler) http.Handler
+	// Middleware wraps the GraphQL handler inside the request checks,
+	// outermost first (identity, rate limits, loaders, ...).
 	Middleware []func(http.Handler) http.Handler
 	// Playground is the handler of /playground and its assets, nil to serve none.
 	Playground http.Handler
@@ -123,7 +128,11 @@ func NewMux(o Options) *http.ServeMux {
 		gql = o.Middleware[i](gql)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", checkRequest(o.Config.MaxBodyBytes, Outcomes(gql)))
+	endpoint := checkRequest(o.Config.MaxBodyBytes, Outcomes(gql))
+	for i := len(o.Edge) - 1; i >= 0; i-- {
+		endpoint = o.Edge[i](endpoint)
+	}
+	mux.Handle("/graphql", endpoint)
 	if o.Playground != nil {
 		mux.Handle("/playground", o.Playground)
 		mux.Handle("/playground/", o.Playground)

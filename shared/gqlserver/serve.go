@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"sync/atomic"
+	"time"
 )
 
 // Readiness is a BFF's readiness flag: true once serving, false from the
@@ -18,9 +19,11 @@ type Readiness struct{ ready atomic.Bool }
 // Ready reports the flag.
 func (r *Readiness) Ready() bool { return r.ready.Load() }
 
-// Serve serves h on ln until ctx is done, then stops accepting, lets in-flight
-// requests finish within cfg.ShutdownTimeout and returns. It returns nil after
-// a clean shutdown.
+// Serve serves h on ln until ctx is done, then shuts down gracefully:
+// readiness turns false first; after cfg.ShutdownDelay (still serving, so
+// load balancers can stop sending) the listener closes and idle keep-alive
+// connections with it; requests already read finish within
+// cfg.ShutdownTimeout. It returns nil after a clean shutdown.
 func Serve(ctx context.Context, logger *slog.Logger, ln net.Listener, h http.Handler, cfg Config, ready *Readiness) error {
 	srv := &http.Server{
 		Handler:           h,
@@ -42,7 +45,17 @@ func Serve(ctx context.Context, logger *slog.Logger, ln net.Listener, h http.Han
 	case <-ctx.Done():
 	}
 	ready.ready.Store(false)
-	logger.InfoContext(ctx, "shutting down", slog.Duration("drain_timeout", cfg.ShutdownTimeout))
+	logger.InfoContext(ctx, "shutting down", slog.Duration("shutdown_delay", cfg.ShutdownDelay), slog.Duration("drain_timeout", cfg.ShutdownTimeout))
+	if cfg.ShutdownDelay > 0 {
+		// Still serving, now unready: load balancers stop sending first.
+		delay := time.NewTimer(cfg.ShutdownDelay)
+		select {
+		case <-delay.C:
+		case err := <-errc:
+			delay.Stop()
+			return fmt.Errorf("serving: %w", err)
+		}
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

@@ -123,6 +123,20 @@ func (l *Loader[K, V]) LoadMany(ctx context.Context, keys []K) ([]V, []error) {
 // BatchFunc fetches the entities of keys that exist, in any order, in one call.
 type BatchFunc[K comparable, V any] func(ctx context.Context, keys []K) ([]V, error)
 
+type observerKey struct{}
+
+// WithBatchObserver returns ctx whose loaders report the size of every batch
+// they run to observe (a metric), by entity kind.
+func WithBatchObserver(ctx context.Context, observe func(kind string, size int)) context.Context {
+	return context.WithValue(ctx, observerKey{}, observe)
+}
+
+func observeBatch(ctx context.Context, kind string, size int) {
+	if observe, ok := ctx.Value(observerKey{}).(func(string, int)); ok {
+		observe(kind, size)
+	}
+}
+
 // OneFunc fetches the entity of one key.
 type OneFunc[K comparable, V any] func(ctx context.Context, key K) (V, error)
 
@@ -130,6 +144,7 @@ type OneFunc[K comparable, V any] func(ctx context.Context, key K) (V, error)
 // key so answers are mapped back to keys whatever order the upstream used.
 func NewBatch[K comparable, V any](reqCtx context.Context, cfg Config, kind string, fetch BatchFunc[K, V], keyOf func(V) K) *Loader[K, V] {
 	batch := func(_ context.Context, keys []K) []*dataloader.Result[V] {
+		observeBatch(reqCtx, kind, len(keys))
 		vals, err := fetch(reqCtx, keys)
 		if err != nil {
 			return failAll[V](len(keys), err)
@@ -143,6 +158,7 @@ func NewBatch[K comparable, V any](reqCtx context.Context, cfg Config, kind stri
 // becomes single GETs, at most cfg.Parallelism at a time.
 func NewPerKey[K comparable, V any](reqCtx context.Context, cfg Config, kind string, fetch OneFunc[K, V]) *Loader[K, V] {
 	batch := func(_ context.Context, keys []K) []*dataloader.Result[V] {
+		observeBatch(reqCtx, kind, len(keys))
 		results := make([]*dataloader.Result[V], len(keys))
 		var g errgroup.Group
 		g.SetLimit(max(cfg.Parallelism, 1))

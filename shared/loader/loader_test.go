@@ -515,3 +515,24 @@ func TestDisabledLoadsOneKeyPerCall(t *testing.T) {
 		}
 	})
 }
+
+func TestBatchObserverSeesEachBatch(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		seen := map[string][]int{}
+		ctx := loader.WithBatchObserver(t.Context(), func(kind string, n int) {
+			mu.Lock()
+			defer mu.Unlock()
+			seen[kind] = append(seen[kind], n)
+		})
+		batch := loader.NewBatch(ctx, cfg, "product", newRecorder("a", "b", "c").fetch, itemID)
+		loadAll(ctx, batch, []string{"a", "b", "c"})
+		perKey := loader.NewPerKey(ctx, cfg, "summary", func(_ context.Context, k string) (string, error) { return k, nil })
+		_, _ = perKey.LoadMany(ctx, []string{"x", "y"})
+		mu.Lock()
+		defer mu.Unlock()
+		if !slices.Equal(seen["product"], []int{3}) || !slices.Equal(seen["summary"], []int{2}) {
+			t.Fatalf("observed batches = %v, want product [3] and summary [2]", seen)
+		}
+	})
+}

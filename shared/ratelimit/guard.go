@@ -44,6 +44,16 @@ type Guard struct {
 	trusted   []netip.Prefix
 	logger    *slog.Logger
 	schema    graphql.ExecutableSchema
+	observe   func(ctx context.Context, policy string, allowed bool)
+}
+
+// GuardOption adjusts NewGuard.
+type GuardOption func(*Guard)
+
+// WithDecisionObserver reports every decision, by policy ("tiers" or
+// "mutations"), to observe (metrics, the access log).
+func WithDecisionObserver(observe func(ctx context.Context, policy string, allowed bool)) GuardOption {
+	return func(g *Guard) { g.observe = observe }
 }
 
 var (
@@ -53,12 +63,16 @@ var (
 
 // NewGuard returns the Guard of the BFF called name over limiter. When
 // limiter is a *Fallback, each policy gets its configured fail mode.
-func NewGuard(cfg Config, name string, limiter Limiter, logger *slog.Logger) (*Guard, error) {
+func NewGuard(cfg Config, name string, limiter Limiter, logger *slog.Logger, opts ...GuardOption) (*Guard, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	trusted, _ := cfg.trusted()
-	g := &Guard{cfg: cfg, name: name, tiers: limiter, mutations: limiter, trusted: trusted, logger: logger}
+	g := &Guard{cfg: cfg, name: name, tiers: limiter, mutations: limiter, trusted: trusted, logger: logger,
+		observe: func(context.Context, string, bool) {}}
+	for _, opt := range opts {
+		opt(g)
+	}
 	if fb, ok := limiter.(*Fallback); ok {
 		g.tiers = fb.WithMode(cfg.failMode(PolicyTiers))
 		g.mutations = fb.WithMode(cfg.failMode(PolicyMutations))
@@ -86,12 +100,13 @@ func (g *Guard) Middleware(next http.Handler) http.Handler {
 		if !g.cfg.Cost {
 			l := g.tierLimit(c.tier)
 			res, err := g.tiers.Allow(ctx, g.name+":tier:"+c.key, l, 1)
-			if refusal := g.refusal(ctx, res, err, l); refusal != nil {
-				setHeaders(w.Header(), res, l)
+			refusal := g.refusal(ctx, res, err, l)
+			g.observe(ctx, PolicyTiers, refusal == nil)
+			setHeaders(w.Header(), res, l)
+			if refusal != nil {
 				refusal.write(w)
 				return
 			}
-			setHeaders(w.Header(), res, l)
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
@@ -123,7 +138,9 @@ func (g *Guard) InterceptResponse(ctx context.Context, next graphql.ResponseHand
 		l := g.tierLimit(c.tier)
 		cost := max(1, complexity.Calculate(ctx, g.schema, oc.Operation, oc.Variables))
 		res, err := g.tiers.Allow(ctx, g.name+":tier:"+c.key, l, cost)
-		if refusal := g.refusal(ctx, res, err, l); refusal != nil {
+		refusal := g.refusal(ctx, res, err, l)
+		g.observe(ctx, PolicyTiers, refusal == nil)
+		if refusal != nil {
 			return refusal.respond(ctx, out, res, l)
 		}
 		setOutcomeHeaders(out, res, l)
@@ -137,7 +154,9 @@ func (g *Guard) InterceptResponse(ctx context.Context, next graphql.ResponseHand
 				}
 			}
 			res, err := g.mutations.Allow(ctx, g.name+":mutation:"+f.Name+":"+c.key, l, 1)
-			if refusal := g.refusal(ctx, res, err, l); refusal != nil {
+			refusal := g.refusal(ctx, res, err, l)
+			g.observe(ctx, PolicyMutations, refusal == nil)
+			if refusal != nil {
 				return refusal.respond(ctx, out, res, l)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"time"
 
@@ -153,7 +154,33 @@ func (c *Clients) BreakerStates() map[string]string {
 //   - restclient.Breaker: the upstream's circuit breaker;
 //   - restclient.Attempt: UPSTREAM_TIMEOUT per attempt, the request's
 //     deadline, UPSTREAM_MAX_RESPONSE_BYTES.
-func New(cfg Config) (*Clients, error) { return newClients(cfg, clock{}) }
+//
+// Options add instrumentation: WithAttemptTransport wraps each attempt's
+// transport (below the breaker, so calls an open breaker refuses are not
+// upstream calls), WithBreakerStateChange reports breaker transitions.
+func New(cfg Config, opts ...Option) (*Clients, error) {
+	clk := clock{}
+	for _, opt := range opts {
+		opt(&clk)
+	}
+	return newClients(cfg, clk)
+}
+
+// Option adjusts New.
+type Option func(*clock)
+
+// WithAttemptTransport wraps every upstream's per-attempt transport with
+// wrap (metrics, access-log counts, client spans), by logical service name.
+func WithAttemptTransport(wrap func(service string, next http.RoundTripper) http.RoundTripper) Option {
+	return func(c *clock) { c.wrapAttempt = wrap }
+}
+
+// WithBreakerStateChange calls fn with a service's name and the old and new
+// state ("closed", "half-open", "open") of its circuit breaker. fn must be
+// quick: it runs under the breaker's lock.
+func WithBreakerStateChange(fn func(service, from, to string)) Option {
+	return func(c *clock) { c.onBreaker = fn }
+}
 
 // clock holds the time and randomness New's retries use; zero fields are
 // the real ones. Tests replace them (export_test.go).
@@ -161,6 +188,9 @@ type clock struct {
 	sleep func(ctx context.Context, d time.Duration) error
 	rand  func() float64
 	now   func() time.Time
+
+	wrapAttempt func(service string, next http.RoundTripper) http.RoundTripper
+	onBreaker   func(service, from, to string)
 }
 
 func newClients(cfg Config, clk clock) (*Clients, error) {
@@ -183,9 +213,14 @@ func newClients(cfg Config, clk clock) (*Clients, error) {
 			return nil, fmt.Errorf("configuring upstreams: %s: %w", u.env, err)
 		}
 		hc := restclient.NewHTTPClient(rcCfg)
-		breaker := restclient.NewBreaker(u.name, hc.Transport, restclient.BreakerConfig{
-			Failures: orDefault(cfg.BreakerFailures, DefaultBreakerFailures),
-			Cooldown: cooldown,
+		attempt := hc.Transport
+		if clk.wrapAttempt != nil {
+			attempt = clk.wrapAttempt(u.name, attempt)
+		}
+		breaker := restclient.NewBreaker(u.name, attempt, restclient.BreakerConfig{
+			Failures:      orDefault(cfg.BreakerFailures, DefaultBreakerFailures),
+			Cooldown:      cooldown,
+			OnStateChange: clk.onBreaker,
 		})
 		retry := restclient.NewRetry(breaker, restclient.RetryConfig{
 			MaxAttempts: orDefault(cfg.Retries, DefaultRetries),

@@ -12,6 +12,7 @@ import (
 // Defaults are bff-mobile's own defaults of the shared settings.
 var Defaults = bff.Defaults{
 	Addr:     "127.0.0.1:8081",
+	Metrics:  "127.0.0.1:9081",
 	Audience: "frontdesk-mobile",
 	Tiers: ratelimit.Rules{
 		ratelimit.AnonymousTier: ratelimit.PerMinute(60),

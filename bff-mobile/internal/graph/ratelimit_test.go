@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"github.com/frontdesk/frontdesk/shared/bfftest"
 	"github.com/frontdesk/frontdesk/shared/ratelimit"
 	"github.com/frontdesk/frontdesk/shared/ratelimit/ratelimittest"
+	"github.com/frontdesk/frontdesk/shared/telemetry/metrics"
 )
 
 const productsQuery = `{ products(first: 1) { totalCount } }`
@@ -235,9 +237,16 @@ func TestRateLimitSharedAcrossInstances(t *testing.T) {
 // to the in-memory limiter by default, and answers 503 when it fails closed.
 func TestRateLimitRedisDown(t *testing.T) {
 	dead := ratelimittest.ClosedAddr(t)
-	open := limited(t, func(c *config.Config) { c.Redis.Addr = []string{dead} })
+	m := metrics.New(metrics.Config{BFF: "bff-mobile"})
+	open := graphtest.NewObserved(t, func(c *config.Config) {
+		c.RateLimit.Tiers = ratelimit.Rules{ratelimit.AnonymousTier: ratelimit.PerMinute(3), "free": ratelimit.PerMinute(5)}
+		c.Redis.Addr = []string{dead}
+	}, slog.New(slog.DiscardHandler), m)
 	if got := burst(t, open, 7, productsQuery, "192.0.2.1:1", nil, 5); got != 5 {
 		t.Fatalf("fail-open allowed %d of 7, want the in-memory budget of 5", got)
+	}
+	if got := metricValue(t, m, "frontdesk_ratelimit_store_failures_total", map[string]string{"mode": "open"}); got != 7 {
+		t.Errorf("store failures counted = %v, want 7", got)
 	}
 
 	closed := limited(t, func(c *config.Config) {

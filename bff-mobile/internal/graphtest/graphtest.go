@@ -14,8 +14,10 @@ import (
 	"github.com/frontdesk/frontdesk/bff-mobile/internal/config"
 	"github.com/frontdesk/frontdesk/services/servicestest"
 	"github.com/frontdesk/frontdesk/shared/auth"
+	"github.com/frontdesk/frontdesk/shared/bff"
 	"github.com/frontdesk/frontdesk/shared/bfftest"
 	"github.com/frontdesk/frontdesk/shared/gqlserver"
+	"github.com/frontdesk/frontdesk/shared/telemetry/metrics"
 	"github.com/frontdesk/frontdesk/shared/upstream"
 )
 
@@ -34,6 +36,13 @@ func New(t testing.TB, opts ...servicestest.Option) *bfftest.Kit {
 // (after the kit's own settings) before it starts.
 func NewWithConfig(t testing.TB, configure func(*config.Config), opts ...servicestest.Option) *bfftest.Kit {
 	t.Helper()
+	return NewObserved(t, configure, slog.New(slog.DiscardHandler), nil, opts...)
+}
+
+// NewObserved is NewWithConfig with the BFF logging to logger and recording
+// metrics in m (nil: none), for tests of its logs and metrics.
+func NewObserved(t testing.TB, configure func(*config.Config), logger *slog.Logger, m *metrics.Metrics, opts ...servicestest.Option) *bfftest.Kit {
+	t.Helper()
 	build := func(up upstream.Config, oidc auth.Config) (http.Handler, error) {
 		cfg, err := config.Load(func(string) string { return "" })
 		if err != nil {
@@ -46,12 +55,11 @@ func NewWithConfig(t testing.TB, configure func(*config.Config), opts ...service
 		if configure != nil {
 			configure(&cfg)
 		}
-		clients, err := upstream.New(cfg.Upstream)
+		clients, err := upstream.New(cfg.Upstream, bff.UpstreamOptions(logger, m)...)
 		if err != nil {
 			return nil, err
 		}
-		logger := slog.New(slog.DiscardHandler)
-		h, err := app.New(context.Background(), cfg, clients, logger, &gqlserver.Readiness{})
+		h, err := app.New(context.Background(), cfg, clients, logger, &gqlserver.Readiness{}, m)
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/frontdesk/frontdesk/shared/bff"
 	"github.com/frontdesk/frontdesk/shared/gqlserver"
 	"github.com/frontdesk/frontdesk/shared/gqlserver/playground"
+	"github.com/frontdesk/frontdesk/shared/telemetry/metrics"
 	"github.com/frontdesk/frontdesk/shared/upstream"
 )
 
@@ -53,7 +54,8 @@ query Orders {
 `
 
 // New returns bff-web's routes; ctx bounds the discovery of its OIDC issuer.
-func New(ctx context.Context, cfg config.Config, clients *upstream.Clients, logger *slog.Logger, ready *gqlserver.Readiness) (*bff.Handler, error) {
+// m records its metrics (nil: none).
+func New(ctx context.Context, cfg config.Config, clients *upstream.Clients, logger *slog.Logger, ready *gqlserver.Readiness, m *metrics.Metrics) (*bff.Handler, error) {
 	return bff.NewHandler(ctx, bff.Options{
 		Name: Name,
 		Schema: graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{
@@ -72,5 +74,6 @@ func New(ctx context.Context, cfg config.Config, clients *upstream.Clients, logg
 		Policy:       Policy,
 		ClientID:     ClientID,
 		DemoUsers:    DemoUsers,
+		Metrics:      m,
 	})
 }

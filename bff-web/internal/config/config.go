@@ -12,6 +12,7 @@ import (
 // Defaults are bff-web's own defaults of the shared settings.
 var Defaults = bff.Defaults{
 	Addr:     "127.0.0.1:8082",
+	Metrics:  "127.0.0.1:9082",
 	Audience: "frontdesk-web",
 	Tiers: ratelimit.Rules{
 		ratelimit.AnonymousTier: ratelimit.PerMinute(30),

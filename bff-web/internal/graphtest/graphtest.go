@@ -14,6 +14,7 @@ import (
 	"github.com/frontdesk/frontdesk/bff-web/internal/config"
 	"github.com/frontdesk/frontdesk/services/servicestest"
 	"github.com/frontdesk/frontdesk/shared/auth"
+	"github.com/frontdesk/frontdesk/shared/bff"
 	"github.com/frontdesk/frontdesk/shared/bfftest"
 	"github.com/frontdesk/frontdesk/shared/gqlserver"
 	"github.com/frontdesk/frontdesk/shared/upstream"
@@ -46,12 +47,12 @@ func NewWithConfig(t testing.TB, configure func(*config.Config), opts ...service
 		if configure != nil {
 			configure(&cfg)
 		}
-		clients, err := upstream.New(cfg.Upstream)
+		logger := slog.New(slog.DiscardHandler)
+		clients, err := upstream.New(cfg.Upstream, bff.UpstreamOptions(logger, nil)...)
 		if err != nil {
 			return nil, err
 		}
-		logger := slog.New(slog.DiscardHandler)
-		h, err := app.New(context.Background(), cfg, clients, logger, &gqlserver.Readiness{})
+		h, err := app.New(context.Background(), cfg, clients, logger, &gqlserver.Readiness{}, nil)
 		if err != nil {
 			return nil, err
 		}

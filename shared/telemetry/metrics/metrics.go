@@ -55,6 +55,7 @@ type Metrics struct {
 	batchSize        *prometheus.HistogramVec
 	cache            *prometheus.CounterVec
 	rateLimit        *prometheus.CounterVec
+	rateLimitStore   *prometheus.CounterVec
 	breaker          *prometheus.GaugeVec
 }
 
@@ -127,6 +128,10 @@ func New(cfg Config) *Metrics {
 			Name: "frontdesk_ratelimit_decisions_total",
 			Help: "Rate-limit decisions by policy and decision (allowed, rejected).",
 		}, []string{"policy", "decision"}),
+		rateLimitStore: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "frontdesk_ratelimit_store_failures_total",
+			Help: "Rate-limit checks the shared store (Redis) could not answer, by the policy's fail mode (open: answered in memory; closed: refused with 503).",
+		}, []string{"mode"}),
 		breaker: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "frontdesk_circuit_breaker_state",
 			Help: "Circuit-breaker state per upstream service: 0 closed, 1 half-open, 2 open.",
@@ -134,7 +139,7 @@ func New(cfg Config) *Metrics {
 	}
 	r.MustRegister(m.requests, m.requestErrors, m.requestDuration, m.inFlight,
 		m.upstreamCalls, m.upstreamErrors, m.upstreamDuration, m.upstreamInFlight,
-		m.batchSize, m.cache, m.rateLimit, m.breaker)
+		m.batchSize, m.cache, m.rateLimit, m.rateLimitStore, m.breaker)
 	return m
 }
 
@@ -244,6 +249,18 @@ func (m *Metrics) ObserveRateLimit(policy string, allowed bool) {
 		decision = "rejected"
 	}
 	m.rateLimit.WithLabelValues(policy, decision).Inc()
+}
+
+// ObserveRateLimitStoreFailure records one rate-limit check the shared store
+// could not answer; mode is the policy's fail mode ("open" or "closed").
+func (m *Metrics) ObserveRateLimitStoreFailure(mode string) {
+	if m == nil {
+		return
+	}
+	if mode != "open" && mode != "closed" {
+		mode = Other
+	}
+	m.rateLimitStore.WithLabelValues(mode).Inc()
 }
 
 // BreakerState is a circuit breaker's state, named as gobreaker and
