@@ -1,6 +1,7 @@
 package bff
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -110,6 +111,8 @@ func NewHandler(ctx context.Context, o Options) (*Handler, error) {
 	gql.Use(tracing.NewExtension())
 	gql.Use(policy)
 	gql.Use(guard)
+	// Nothing usable left after upstream failures: 503/504/502 per docs/errors.md.
+	gql.Use(gqlserver.StatusMapper{CircuitRetryAfter: cmp.Or(o.Config.Upstream.BreakerCooldown, upstream.DefaultBreakerCooldown)})
 
 	var pg http.Handler
 	if o.Config.Server.Playground {

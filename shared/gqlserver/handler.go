@@ -32,6 +32,10 @@ func NewGraphQL(es graphql.ExecutableSchema, logger *slog.Logger, cfg Config) *h
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	// No "Did you mean" in any validation message: gqlgen's switch alone
+	// leaves the argument, type and enum-value suggestions in place.
+	srv.SetValidationRulesFn(ValidationRules)
+	srv.SetDisableSuggestion(true)
 	srv.SetErrorPresenter(gqlerr.Presenter(logger))
 	srv.SetRecoverFunc(gqlerr.Recover(logger))
 	return srv
@@ -128,7 +132,9 @@ func NewMux(o Options) *http.ServeMux {
 		gql = o.Middleware[i](gql)
 	}
 	mux := http.NewServeMux()
-	endpoint := checkRequest(o.Config.MaxBodyBytes, Outcomes(gql))
+	// Shed load before reading the body; one deadline for everything the
+	// request does, set inside Outcomes so every middleware's context has it.
+	endpoint := Limit(o.Config.MaxInFlight)(checkRequest(o.Config.MaxBodyBytes, Outcomes(Deadline(o.Config.RequestTimeout)(gql))))
 	for i := len(o.Edge) - 1; i >= 0; i-- {
 		endpoint = o.Edge[i](endpoint)
 	}

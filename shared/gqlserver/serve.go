@@ -19,6 +19,9 @@ type Readiness struct{ ready atomic.Bool }
 // Ready reports the flag.
 func (r *Readiness) Ready() bool { return r.ready.Load() }
 
+// after is the clock of the shutdown delay; tests replace it.
+var after = time.After
+
 // Serve serves h on ln until ctx is done, then shuts down gracefully:
 // readiness turns false first; after cfg.ShutdownDelay (still serving, so
 // load balancers can stop sending) the listener closes and idle keep-alive
@@ -48,11 +51,9 @@ func Serve(ctx context.Context, logger *slog.Logger, ln net.Listener, h http.Han
 	logger.InfoContext(ctx, "shutting down", slog.Duration("shutdown_delay", cfg.ShutdownDelay), slog.Duration("drain_timeout", cfg.ShutdownTimeout))
 	if cfg.ShutdownDelay > 0 {
 		// Still serving, now unready: load balancers stop sending first.
-		delay := time.NewTimer(cfg.ShutdownDelay)
 		select {
-		case <-delay.C:
+		case <-after(cfg.ShutdownDelay):
 		case err := <-errc:
-			delay.Stop()
 			return fmt.Errorf("serving: %w", err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -86,37 +87,105 @@ func get(ctx context.Context, url string) response {
 	return response{status: resp.StatusCode, body: string(b), err: err}
 }
 
-func TestServeDrainsInFlightRequests(t *testing.T) {
+// watchedListener reports when Serve closes it (shutdown starts accepting
+// no more) and whether readiness was already false then.
+type watchedListener struct {
+	net.Listener
+	ready       *gqlserver.Readiness
+	closeOnce   sync.Once
+	closed      chan struct{}
+	readyAtStop atomic.Bool
+}
+
+func watch(t *testing.T, ready *gqlserver.Readiness) *watchedListener {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return &watchedListener{Listener: ln, ready: ready, closed: make(chan struct{})}
+}
+
+func (l *watchedListener) Close() error {
+	err := l.Listener.Close()
+	l.closeOnce.Do(func() {
+		l.readyAtStop.Store(l.ready.Ready())
+		close(l.closed)
+	})
+	return err
+}
+
+// refused reports whether a new connection to addr is refused.
+func refused(addr string) bool {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return true
+	}
+	_ = c.Close()
+	return false
+}
+
+// getNew is get on a connection of its own, closed after the answer.
+func getNew(ctx context.Context, url string) response {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return response{err: err}
+	}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Do(req)
+	if err != nil {
+		return response{err: err}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, body: string(b), err: err}
+}
+
+// TestServeDrainsInFlightRequests: on shutdown readiness turns false before
+// the listener closes, new connections are refused from then on, and every
+// request already accepted finishes with its answer before Serve returns.
+func TestServeDrainsInFlightRequests(t *testing.T) {
+	const inFlight = 3
+	var ready gqlserver.Readiness
+	ln := watch(t, &ready)
+	addr := ln.Addr().String()
 	h, entered, release := blocking()
 	var logs syncBuffer
 	logger := slog.New(slog.NewJSONHandler(&logs, nil))
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	var ready gqlserver.Readiness
 
 	served := make(chan error, 1)
 	go func() { served <- gqlserver.Serve(ctx, logger, ln, h, serveCfg, &ready) }()
 
-	inflight := make(chan response, 1)
-	go func() { inflight <- get(t.Context(), "http://"+ln.Addr().String()+"/slow") }()
-	<-entered
+	answers := make(chan response, inFlight)
+	for range inFlight {
+		go func() { answers <- getNew(t.Context(), "http://"+addr+"/slow") }()
+	}
+	for range inFlight {
+		<-entered
+	}
 	waitFor(t, "readiness", ready.Ready)
 
 	cancel()
-	waitFor(t, "readiness to turn false", func() bool { return !ready.Ready() })
+	<-ln.closed
+	if ln.readyAtStop.Load() {
+		t.Error("the listener closed while readiness still reported ready")
+	}
+	if !refused(addr) {
+		t.Error("a new connection was accepted after shutdown started")
+	}
 	select {
 	case err := <-served:
-		t.Fatalf("Serve returned %v before the in-flight request finished", err)
+		t.Fatalf("Serve returned %v before the in-flight requests finished", err)
 	default:
 	}
 
 	close(release)
-	if r := <-inflight; r.err != nil || r.status != http.StatusOK || r.body != "done" {
-		t.Errorf("in-flight request = %d %q %v; want 200 done", r.status, r.body, r.err)
+	for range inFlight {
+		if r := <-answers; r.err != nil || r.status != http.StatusOK || r.body != "done" {
+			t.Errorf("in-flight request = %d %q %v; want 200 done", r.status, r.body, r.err)
+		}
 	}
 	if err := <-served; err != nil {
 		t.Errorf("Serve = %v, want nil after a clean shutdown", err)
@@ -127,8 +196,63 @@ func TestServeDrainsInFlightRequests(t *testing.T) {
 	if !strings.Contains(logs.String(), `"msg":"shutting down"`) {
 		t.Errorf("log %q lacks the shutdown line", logs.String())
 	}
-	if _, err := net.Dial("tcp", ln.Addr().String()); err == nil {
-		t.Errorf("listener still accepts after Serve returned")
+}
+
+// TestServeShutdownDelay: during SHUTDOWN_DELAY readiness is false but new
+// requests are still served; then the listener closes and the drain runs.
+func TestServeShutdownDelay(t *testing.T) {
+	const delay = 30 * time.Second
+	delayStarted, delayOver := make(chan time.Duration, 1), make(chan time.Time)
+	gqlserver.SetShutdownClock(t, func(d time.Duration) <-chan time.Time {
+		delayStarted <- d
+		return delayOver
+	})
+	var ready gqlserver.Readiness
+	ln := watch(t, &ready)
+	addr := ln.Addr().String()
+	slow, entered, release := blocking()
+	mux := http.NewServeMux()
+	mux.Handle("/slow", slow)
+	mux.HandleFunc("/fast", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "fast") })
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	cfg := serveCfg
+	cfg.ShutdownDelay = delay
+
+	served := make(chan error, 1)
+	go func() { served <- gqlserver.Serve(ctx, slog.New(slog.DiscardHandler), ln, mux, cfg, &ready) }()
+	held := make(chan response, 1)
+	go func() { held <- getNew(t.Context(), "http://"+addr+"/slow") }()
+	<-entered
+	waitFor(t, "readiness", ready.Ready)
+
+	cancel()
+	if d := <-delayStarted; d != delay {
+		t.Errorf("delay = %v, want %v", d, delay)
+	}
+	if ready.Ready() {
+		t.Error("ready during the shutdown delay")
+	}
+	if r := getNew(t.Context(), "http://"+addr+"/fast"); r.err != nil || r.status != http.StatusOK || r.body != "fast" {
+		t.Errorf("request during the delay = %d %q %v; want 200 fast", r.status, r.body, r.err)
+	}
+	select {
+	case <-ln.closed:
+		t.Fatal("the listener closed before the delay was over")
+	default:
+	}
+
+	close(delayOver)
+	<-ln.closed
+	if !refused(addr) {
+		t.Error("a new connection was accepted after the delay")
+	}
+	close(release)
+	if r := <-held; r.err != nil || r.status != http.StatusOK || r.body != "done" {
+		t.Errorf("in-flight request = %d %q %v; want 200 done", r.status, r.body, r.err)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("Serve = %v, want nil", err)
 	}
 }
 
