@@ -16,8 +16,8 @@ import (
 	"github.com/frontdesk/frontdesk/shared/upstream"
 )
 
-// operations are the mobile app's committed operations; metrics label
-// requests by their names.
+// operations are the mobile app's committed operations: the trusted
+// documents, and the operation names metrics label requests by.
 //
 //go:embed testdata/operations/*.graphql
 var operations embed.FS
@@ -32,11 +32,15 @@ func run(ctx context.Context, _ []string, getenv func(string) string, stdout io.
 	if err != nil {
 		return err
 	}
+	trusted, err := fs.Sub(operations, "testdata/operations")
+	if err != nil {
+		return err
+	}
 	return bff.Run(ctx, bff.Program{
 		Name: app.Name, Config: cfg.Config, Getenv: getenv, Stdout: stdout,
 		Operations: append(docs, app.ExampleQuery),
 		Build: func(ctx context.Context, clients *upstream.Clients, logger *slog.Logger, ready *gqlserver.Readiness, m *metrics.Metrics) (*bff.Handler, error) {
-			return app.New(ctx, cfg, clients, logger, ready, m)
+			return app.New(ctx, cfg, clients, logger, ready, m, trusted)
 		},
 	})
 }

@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/shared/auth"
+	"github.com/frontdesk/frontdesk/shared/doclimit"
 	"github.com/frontdesk/frontdesk/shared/forward"
 	"github.com/frontdesk/frontdesk/shared/gqlserver"
 	"github.com/frontdesk/frontdesk/shared/loader"
+	"github.com/frontdesk/frontdesk/shared/persisted"
 	"github.com/frontdesk/frontdesk/shared/ratelimit"
 	"github.com/frontdesk/frontdesk/shared/upstream"
 )
@@ -46,6 +48,10 @@ type Config struct {
 	OIDC auth.Config `json:"oidc"`
 	// Forward names the client request headers copied upstream (FORWARD_HEADERS).
 	Forward forward.Config `json:"forward"`
+	// Limits cap documents and variables before validation; per BFF.
+	Limits doclimit.Config `json:"limits"`
+	// Persisted configures APQ and trusted documents.
+	Persisted persisted.Config `json:"persisted"`
 	// RateLimit is the policy table; Tiers and Mutations default per BFF.
 	RateLimit ratelimit.Config `json:"rateLimit"`
 	// Redis holds state shared by instances (rate limits); none: in memory.
@@ -80,6 +86,10 @@ type Defaults struct {
 	Audience  string          // OIDC_AUDIENCE, e.g. frontdesk-mobile
 	Tiers     ratelimit.Rules // RATE_LIMIT_TIERS
 	Mutations ratelimit.Rules // RATE_LIMIT_MUTATIONS
+	Limits    doclimit.Config // QUERY_MAX_* and VARIABLES_MAX_*
+	// TrustedInProduction makes production accept trusted documents only
+	// (TRUSTED_DOCUMENTS_ONLY forced on).
+	TrustedInProduction bool
 }
 
 // Finish applies defaults and the production rules to a freshly loaded
@@ -100,6 +110,10 @@ func (c *Config) Finish(d Defaults) error {
 	}
 	if c.RateLimit.Mutations == nil {
 		c.RateLimit.Mutations = d.Mutations
+	}
+	c.Limits = c.Limits.WithDefaults(d.Limits)
+	if c.Production() && d.TrustedInProduction {
+		c.Persisted.TrustedOnly = true
 	}
 	if c.Production() {
 		c.Server.Playground, c.Server.Introspection = false, false
@@ -144,6 +158,12 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Upstream.Validate(); err != nil {
+		return err
+	}
+	if err := c.Limits.Validate(); err != nil {
+		return err
+	}
+	if err := c.Persisted.Validate(); err != nil {
 		return err
 	}
 	if c.Redis.Timeout <= 0 {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontdesk/frontdesk/shared/doclimit"
 	"github.com/frontdesk/frontdesk/shared/envconfig"
 	"github.com/frontdesk/frontdesk/shared/ratelimit"
 )
@@ -13,6 +14,7 @@ var testDefaults = Defaults{
 	Addr: "127.0.0.1:9999", Audience: "frontdesk-test",
 	Tiers:     ratelimit.Rules{"anonymous": ratelimit.PerMinute(1), "free": ratelimit.PerMinute(2)},
 	Mutations: ratelimit.Rules{"*": ratelimit.PerMinute(3)},
+	Limits:    doclimit.Web(),
 }
 
 func TestConfigFinish(t *testing.T) {

@@ -5,17 +5,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
 
 	"github.com/frontdesk/frontdesk/shared/auth"
 	"github.com/frontdesk/frontdesk/shared/authz"
+	"github.com/frontdesk/frontdesk/shared/doclimit"
 	"github.com/frontdesk/frontdesk/shared/forward"
 	"github.com/frontdesk/frontdesk/shared/gqlserver"
 	"github.com/frontdesk/frontdesk/shared/gqlserver/playground"
 	"github.com/frontdesk/frontdesk/shared/loader"
+	"github.com/frontdesk/frontdesk/shared/persisted"
 	"github.com/frontdesk/frontdesk/shared/ratelimit"
 	"github.com/frontdesk/frontdesk/shared/requestid"
 	"github.com/frontdesk/frontdesk/shared/telemetry/accesslog"
@@ -40,6 +44,9 @@ type Options struct {
 	DemoUsers []playground.LoginUser
 	// Metrics records the BFF's metrics; nil records none (tests).
 	Metrics *metrics.Metrics
+	// TrustedDocuments holds the BFF's trusted documents (*.graphql at its
+	// root), nil for none; with TRUSTED_DOCUMENTS_ONLY only they are served.
+	TrustedDocuments fs.FS
 }
 
 // UpstreamOptions instrument the upstream clients of a BFF: every attempt
@@ -100,9 +107,16 @@ func NewHandler(ctx context.Context, o Options) (*Handler, error) {
 		return nil, errors.Join(err, h.Close())
 	}
 
-	gql := gqlserver.NewGraphQL(o.Schema, o.Logger, o.Config.Server)
+	// Page sizes are clamped in complexity, so cost-based limits and the
+	// complexity cap count what a list may really return.
+	schema := doclimit.ClampPages(o.Schema, o.Config.Limits.MaxPageSize)
+	gql := gqlserver.NewGraphQL(schema, o.Logger, o.Config.Server)
+	gql.SetParserTokenLimit(o.Config.Limits.MaxTokens)
+	if err := usePersistedAndLimits(gql, o, h); err != nil {
+		return nil, errors.Join(err, h.Close())
+	}
 	policy := authz.New(o.Policy)
-	if err := policy.Validate(o.Schema); err != nil {
+	if err := policy.Validate(schema); err != nil {
 		return nil, errors.Join(fmt.Errorf("%s: %w", o.Name, err), h.Close())
 	}
 	// Outermost first: the access log and traces see every answer, then a
@@ -156,10 +170,7 @@ func newLimiter(cfg Config, logger *slog.Logger, m *metrics.Metrics, h *Handler)
 	if len(cfg.Redis.Addr) == 0 {
 		return memory, nil
 	}
-	client, err := ratelimit.NewRedisClient(ratelimit.RedisConfig{
-		Addrs: cfg.Redis.Addr, MasterName: cfg.Redis.MasterName, Password: cfg.Redis.Password, DB: cfg.Redis.DB,
-		DialTimeout: cfg.Redis.Timeout, ReadTimeout: cfg.Redis.Timeout, WriteTimeout: cfg.Redis.Timeout, PoolTimeout: cfg.Redis.Timeout,
-	})
+	client, err := ratelimit.NewRedisClient(redisConfig(cfg.Redis))
 	if err != nil {
 		return nil, fmt.Errorf("redis: %w", err)
 	}
@@ -169,6 +180,65 @@ func newLimiter(cfg Config, logger *slog.Logger, m *metrics.Metrics, h *Handler)
 		Logger:        logger,
 		OnUnavailable: func(mode ratelimit.FailMode) { m.ObserveRateLimitStoreFailure(mode.String()) },
 	}), nil
+}
+
+// usePersistedAndLimits adds, in this order (mutators run in Use order):
+// trusted documents (when the BFF has them), APQ (unless trusted only),
+// the document and variable limits, and the complexity cap — all before
+// gqlgen validates, plans or runs anything.
+func usePersistedAndLimits(gql *handler.Server, o Options, h *Handler) error {
+	if o.TrustedDocuments != nil {
+		list, err := persisted.LoadList(o.TrustedDocuments)
+		if err != nil {
+			return fmt.Errorf("%s: trusted documents: %w", o.Name, err)
+		}
+		if err := list.Check(o.Schema.Schema()); err != nil {
+			return fmt.Errorf("%s: trusted documents: %w", o.Name, err)
+		}
+		gql.Use(persisted.NewTrusted(list, o.Config.Persisted.TrustedOnly))
+	} else if o.Config.Persisted.TrustedOnly {
+		return fmt.Errorf("%s: TRUSTED_DOCUMENTS_ONLY needs trusted documents, and this BFF has none", o.Name)
+	}
+	if o.Config.Persisted.APQ && !o.Config.Persisted.TrustedOnly {
+		store, err := apqStore(o.Config, h)
+		if err != nil {
+			return err
+		}
+		gql.Use(persisted.NewAPQ(store))
+	}
+	limits, err := doclimit.New(o.Config.Limits)
+	if err != nil {
+		return err
+	}
+	gql.Use(limits)
+	complexity, err := doclimit.NewComplexityLimit(o.Config.Limits)
+	if err != nil {
+		return err
+	}
+	gql.Use(complexity)
+	return nil
+}
+
+// apqStore keeps APQ documents in Redis when REDIS_ADDR is set (shared by
+// instances), else in memory.
+func apqStore(cfg Config, h *Handler) (graphql.Cache[string], error) {
+	if len(cfg.Redis.Addr) == 0 {
+		return persisted.NewMemory(cfg.Persisted.CacheSize, cfg.Persisted.MaxBytes)
+	}
+	client, err := ratelimit.NewRedisClient(redisConfig(cfg.Redis))
+	if err != nil {
+		return nil, fmt.Errorf("redis: %w", err)
+	}
+	h.closers = append(h.closers, client.Close)
+	return persisted.NewRedis(client, persisted.WithKeyPrefix(cfg.Redis.KeyPrefix+"apq:"), persisted.WithTTL(cfg.Persisted.TTL),
+		persisted.WithTimeout(cfg.Redis.Timeout), persisted.WithMaxBytes(cfg.Persisted.MaxBytes)), nil
+}
+
+func redisConfig(c RedisConfig) ratelimit.RedisConfig {
+	return ratelimit.RedisConfig{
+		Addrs: c.Addr, MasterName: c.MasterName, Password: c.Password, DB: c.DB,
+		DialTimeout: c.Timeout, ReadTimeout: c.Timeout, WriteTimeout: c.Timeout, PoolTimeout: c.Timeout,
+	}
 }
 
 // observeBatches makes the request's loaders report their batch sizes.

@@ -47,6 +47,9 @@ const (
 	CircuitOpen             Code = "CIRCUIT_OPEN"
 	RateLimited             Code = "RATE_LIMITED"
 	Overloaded              Code = "OVERLOADED"
+	QueryLimitExceeded      Code = "QUERY_LIMIT_EXCEEDED"
+	PersistedQueryNotFound  Code = "PERSISTED_QUERY_NOT_FOUND"
+	PersistedQueryNotInList Code = "PERSISTED_QUERY_NOT_IN_LIST"
 	InternalServerError     Code = "INTERNAL_SERVER_ERROR"
 )
 
@@ -67,6 +70,9 @@ var Codes = map[Code]int{
 	CircuitOpen:             http.StatusServiceUnavailable,
 	RateLimited:             http.StatusTooManyRequests,
 	Overloaded:              http.StatusServiceUnavailable,
+	QueryLimitExceeded:      http.StatusBadRequest,
+	PersistedQueryNotFound:  http.StatusNotFound,
+	PersistedQueryNotInList: http.StatusBadRequest,
 	InternalServerError:     http.StatusInternalServerError,
 }
 

@@ -325,6 +325,9 @@ func TestCodes(t *testing.T) {
 		{gqlerr.CircuitOpen, http.StatusServiceUnavailable},
 		{gqlerr.RateLimited, http.StatusTooManyRequests},
 		{gqlerr.Overloaded, http.StatusServiceUnavailable},
+		{gqlerr.QueryLimitExceeded, http.StatusBadRequest},
+		{gqlerr.PersistedQueryNotFound, http.StatusNotFound},
+		{gqlerr.PersistedQueryNotInList, http.StatusBadRequest},
 		{gqlerr.InternalServerError, http.StatusInternalServerError},
 		{gqlerr.Code("NO_SUCH_CODE"), http.StatusInternalServerError},
 		{gqlerr.Code(""), http.StatusInternalServerError},
@@ -336,8 +339,8 @@ func TestCodes(t *testing.T) {
 			}
 		})
 	}
-	if len(gqlerr.Codes) != 15 {
-		t.Errorf("len(Codes) = %d, want the 15 public codes", len(gqlerr.Codes))
+	if len(gqlerr.Codes) != 18 {
+		t.Errorf("len(Codes) = %d, want the 18 public codes", len(gqlerr.Codes))
 	}
 	for code, status := range gqlerr.Codes {
 		if code.Status() != status || status < 400 || status > 599 {

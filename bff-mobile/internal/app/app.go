@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 
 	"github.com/frontdesk/frontdesk/bff-mobile/internal/config"
@@ -43,8 +44,9 @@ query Home {
 `
 
 // New returns bff-mobile's routes; ctx bounds the discovery of its OIDC issuer.
-// m records its metrics (nil: none).
-func New(ctx context.Context, cfg config.Config, clients *upstream.Clients, logger *slog.Logger, ready *gqlserver.Readiness, m *metrics.Metrics) (*bff.Handler, error) {
+// m records its metrics (nil: none); trusted holds the app's committed
+// operations (*.graphql at its root).
+func New(ctx context.Context, cfg config.Config, clients *upstream.Clients, logger *slog.Logger, ready *gqlserver.Readiness, m *metrics.Metrics, trusted fs.FS) (*bff.Handler, error) {
 	return bff.NewHandler(ctx, bff.Options{
 		Name: Name,
 		Schema: graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{
@@ -61,5 +63,8 @@ func New(ctx context.Context, cfg config.Config, clients *upstream.Clients, logg
 		ClientID:     ClientID,
 		DemoUsers:    DemoUsers,
 		Metrics:      m,
+		// The app's committed operations (testdata/operations): with
+		// TRUSTED_DOCUMENTS_ONLY, forced on in production, only they run.
+		TrustedDocuments: trusted,
 	})
 }

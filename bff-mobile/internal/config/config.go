@@ -5,6 +5,7 @@ package config
 
 import (
 	"github.com/frontdesk/frontdesk/shared/bff"
+	"github.com/frontdesk/frontdesk/shared/doclimit"
 	"github.com/frontdesk/frontdesk/shared/envconfig"
 	"github.com/frontdesk/frontdesk/shared/ratelimit"
 )
@@ -14,6 +15,9 @@ var Defaults = bff.Defaults{
 	Addr:     "127.0.0.1:8081",
 	Metrics:  "127.0.0.1:9081",
 	Audience: "frontdesk-mobile",
+	Limits:   doclimit.Mobile(),
+	// The app in the field sends only its committed operations.
+	TrustedInProduction: true,
 	Tiers: ratelimit.Rules{
 		ratelimit.AnonymousTier: ratelimit.PerMinute(60),
 		"free":                  ratelimit.PerMinute(100),

@@ -6,8 +6,12 @@ package graphtest
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/frontdesk/frontdesk/bff-mobile/internal/app"
@@ -59,7 +63,7 @@ func NewObserved(t testing.TB, configure func(*config.Config), logger *slog.Logg
 		if err != nil {
 			return nil, err
 		}
-		h, err := app.New(context.Background(), cfg, clients, logger, &gqlserver.Readiness{}, m)
+		h, err := app.New(context.Background(), cfg, clients, logger, &gqlserver.Readiness{}, m, Operations())
 		if err != nil {
 			return nil, err
 		}
@@ -72,4 +76,11 @@ func NewObserved(t testing.TB, configure func(*config.Config), logger *slog.Logg
 		ClientID: app.ClientID,
 		Caller:   auth.Principal{Subject: DefaultCustomer, Roles: []string{"customer"}},
 	}, opts...)
+}
+
+// Operations returns the mobile app's committed operations
+// (bff-mobile/testdata/operations), the BFF's trusted documents.
+func Operations() fs.FS {
+	_, file, _, _ := runtime.Caller(0)
+	return os.DirFS(filepath.Join(filepath.Dir(file), "..", "..", "testdata", "operations"))
 }

@@ -5,6 +5,7 @@ package config
 
 import (
 	"github.com/frontdesk/frontdesk/shared/bff"
+	"github.com/frontdesk/frontdesk/shared/doclimit"
 	"github.com/frontdesk/frontdesk/shared/envconfig"
 	"github.com/frontdesk/frontdesk/shared/ratelimit"
 )
@@ -14,6 +15,7 @@ var Defaults = bff.Defaults{
 	Addr:     "127.0.0.1:8082",
 	Metrics:  "127.0.0.1:9082",
 	Audience: "frontdesk-web",
+	Limits:   doclimit.Web(),
 	Tiers: ratelimit.Rules{
 		ratelimit.AnonymousTier: ratelimit.PerMinute(30),
 		"free":                  ratelimit.PerMinute(300),
