@@ -45,6 +45,10 @@ build: ## Build the binaries into ./bin
 test: ## Run every test of the workspace with the race detector (uses Redis when REDIS_ADDR is set)
 	$(GO) test $(TEST_FLAGS) work
 
+.PHONY: bench
+bench: build ## Micro-benchmarks and the load benchmark on loopback (under 10 min); writes docs/benchmarks.md
+	GO=$(GO) BIN=$(BIN) scripts/bench.sh
+
 .PHONY: generate
 generate: ## Regenerate the GraphQL executors of both BFFs from gqlgen.yml and schema/
 	$(GO) run ./internal/codegen

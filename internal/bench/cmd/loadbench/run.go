@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"time"
+)
+
+// bffs are the BFF processes of a run: each BFF with loaders, and again
+// with LOADER_DISABLED.
+type bffs struct {
+	procs map[string]*process // by key: "mobile", "web", "mobile-naive", "web-naive"
+	urls  map[string]string   // base URL by the same key
+}
+
+// run starts the demo services and the BFFs built in cfg.bin, measures
+// every scenario round by round, writes the raw results and the report, and
+// stops every process it started.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := parseConfig(args, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	began := time.Now()
+	micro, err := readMicro(cfg.micro)
+	if err != nil {
+		return err
+	}
+
+	// Every child is stopped (SIGTERM) when procCtx ends, and waited for.
+	procCtx, stopProcs := context.WithCancel(ctx)
+	var started []*process
+	defer func() {
+		stopProcs()
+		for _, p := range started {
+			<-p.exited
+		}
+	}()
+	base := childEnv(getenv)
+
+	demo, urls, err := startDemo(procCtx, cfg.bin, cfg.latency, base)
+	if demo != nil {
+		started = append(started, demo)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "demo services on %s … %s, issuer %s, %v latency per call\n", urls["users"], urls["payments"], urls["issuer"], cfg.latency)
+
+	b := bffs{procs: map[string]*process{}, urls: map[string]string{}}
+	for _, key := range []string{"mobile", "web", "mobile-naive", "web-naive"} {
+		bin, naive := "bff-mobile", false
+		switch key {
+		case "web":
+			bin = "bff-web"
+		case "mobile-naive":
+			naive = true
+		case "web-naive":
+			bin, naive = "bff-web", true
+		}
+		p, u, err := startBFF(procCtx, bin+map[bool]string{true: " (loaders disabled)"}[naive], filepath.Join(cfg.bin, bin), bffEnv(base, cfg, urls, naive))
+		if p != nil {
+			started = append(started, p)
+		}
+		if err != nil {
+			return err
+		}
+		b.procs[key], b.urls[key] = p, u
+	}
+	fmt.Fprintf(stdout, "bff-mobile %s (naive %s), bff-web %s (naive %s)\n", b.urls["mobile"], b.urls["mobile-naive"], b.urls["web"], b.urls["web-naive"])
+
+	scenarios, err := newScenarios(ctx, cfg, urls)
+	if err != nil {
+		return err
+	}
+	if len(cfg.only) > 0 {
+		scenarios = slices.DeleteFunc(scenarios, func(s *scenario) bool { return !slices.Contains(cfg.only, s.Name) })
+	}
+	counter := callCounter{urls: urls, hc: &http.Client{Timeout: 10 * time.Second}}
+	if err := probe(ctx, scenarios, b, counter); err != nil {
+		return err
+	}
+	client := bffClient(cfg.clients)
+	var runs []runResult
+	for round := 1; round <= cfg.rounds; round++ {
+		for _, s := range scenarios {
+			variants := slices.Clone(s.Variants)
+			if round%2 == 0 {
+				slices.Reverse(variants) // A B C, then C B A: drift hits every variant alike
+			}
+			for _, v := range variants {
+				t, err := targetOf(s, v, b, client)
+				if err != nil {
+					return err
+				}
+				r, err := measure(ctx, cfg, counter, demo, t)
+				if err != nil {
+					return fmt.Errorf("round %d, %s %s: %w", round, s.Name, v, err)
+				}
+				r.Scenario, r.Variant, r.Round = s.Name, v, round
+				runs = append(runs, r)
+				fmt.Fprintf(stdout, "round %d/%d  %-8s %-6s %7.0f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  %6.1f calls/query  CPU/query BFF %5.2f ms, services %5.2f ms  %5.1f%% ok\n",
+					round, cfg.rounds, s.Name, v, r.Throughput, r.P50, r.P90, r.P99, r.CallsPerOK, r.BFFCPU, r.ServicesCPU, 100*float64(r.Successes)/float64(max(r.Requests, 1)))
+			}
+		}
+	}
+
+	rep := newReport(cfg, scenarios, runs, micro, b, began)
+	if err := rep.write(cfg); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s and %s in %v\n", cfg.doc, filepath.Join(cfg.out, "results.json"), time.Since(began).Round(time.Second))
+	return nil
+}
+
+// childEnv is the environment every child starts from: nothing of the
+// caller's but where programs and home are, so a REDIS_ADDR or OIDC_ISSUER
+// of the shell cannot change what is measured.
+func childEnv(getenv func(string) string) []string {
+	var env []string
+	for _, k := range []string{"PATH", "HOME", "TMPDIR"} {
+		if v := getenv(k); v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
+
+// bffEnv is a BFF's environment: free loopback port, no metrics listener,
+// warnings only, the demo issuer and services, no rate limits (the load is
+// far over any tier budget), then cfg.bffEnv.
+func bffEnv(base []string, cfg config, urls map[string]string, naive bool) []string {
+	env := append(slices.Clone(base),
+		"FRONTDESK_ENV=development",
+		"ADDR=127.0.0.1:0",
+		"METRICS_ADDR=off",
+		"LOG_LEVEL=warn",
+		"OIDC_ISSUER="+urls["issuer"],
+		"RATE_LIMIT_ENABLED=false",
+		"USERS_URL="+urls["users"],
+		"CATALOG_URL="+urls["catalog"],
+		"INVENTORY_URL="+urls["inventory"],
+		"ORDERS_URL="+urls["orders"],
+		"REVIEWS_URL="+urls["reviews"],
+		"PAYMENTS_URL="+urls["payments"],
+	)
+	if naive {
+		env = append(env, "LOADER_DISABLED=true") // nothing else differs
+	}
+	return append(env, cfg.bffEnv...)
+}
+
+// targetOf is what variant v of s loads.
+func targetOf(s *scenario, v string, b bffs, client *http.Client) (target, error) {
+	switch v {
+	case variantFloor:
+		return target{
+			name:   s.Name + "-floor",
+			tgt:    vegetaTarget("http://floor.invalid/" + s.Name),
+			client: &http.Client{Transport: floorTransport{fetch: s.floor}, Timeout: 30 * time.Second},
+		}, nil
+	case variantBFF, variantNaive:
+		key := s.BFF
+		if v == variantNaive {
+			key += "-naive"
+		}
+		tgt, err := graphqlTarget(b.urls[key], s.Query, s.token)
+		if err != nil {
+			return target{}, err
+		}
+		return target{name: s.Name + "-" + v, tgt: tgt, client: client, proc: b.procs[key]}, nil
+	}
+	return target{}, fmt.Errorf("unknown variant %q", v)
+}
+
+// unloadedQueries is how many queries, one at a time, measure a variant's
+// latency with a single client.
+const unloadedQueries = 20
+
+// probe runs every variant of every scenario on idle services: one query,
+// recording its upstream calls, then unloadedQueries queries one at a time
+// for the single-client latency. It fails unless every answer is clean, so
+// a broken setup fails in seconds, not minutes.
+func probe(ctx context.Context, scenarios []*scenario, b bffs, counter callCounter) error {
+	client := bffClient(1)
+	for _, s := range scenarios {
+		s.SingleCalls, s.Unloaded = map[string]map[string]int64{}, map[string]latency{}
+		for _, v := range s.Variants {
+			t, err := targetOf(s, v, b, client)
+			if err != nil {
+				return err
+			}
+			before, err := counter.snapshot(ctx)
+			if err != nil {
+				return err
+			}
+			a := attackOnce(ctx, t)
+			if a.ok != 1 {
+				return fmt.Errorf("%s %s does not answer cleanly: %s", s.Name, v, a.errorSample)
+			}
+			after, err := counter.snapshot(ctx)
+			if err != nil {
+				return err
+			}
+			calls := map[string]int64{}
+			for _, svc := range services {
+				if d := after[svc] - before[svc]; d > 0 {
+					calls[svc] = d
+				}
+			}
+			s.SingleCalls[v] = calls
+
+			a = attackWith(ctx, t, 1, countPacer(unloadedQueries), 0)
+			if a.ok != unloadedQueries {
+				return fmt.Errorf("%s %s, one client: %d of %d answers clean: %s", s.Name, v, a.ok, unloadedQueries, a.errorSample)
+			}
+			s.Unloaded[v] = latency{P50: ms(a.metrics.Latencies.P50), P90: ms(a.metrics.Latencies.P90)}
+		}
+	}
+	return nil
+}

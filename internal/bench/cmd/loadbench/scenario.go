@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// The variants of a scenario.
+const (
+	variantBFF   = "bff"   // the BFF as configured for production (loaders on)
+	variantFloor = "floor" // the ideal client, straight to the services
+	variantNaive = "naive" // the BFF with LOADER_DISABLED=true: the N+1 baseline
+)
+
+// scenario is one query measured under load, through its variants.
+type scenario struct {
+	Name     string   `json:"name"`
+	Title    string   `json:"title"`
+	BFF      string   `json:"bff"`    // "mobile" or "web"
+	Caller   string   `json:"caller"` // subject, "" for anonymous
+	Query    string   `json:"query"`
+	Variants []string `json:"variants"`
+	Note     string   `json:"note,omitempty"`
+	Plan     string   `json:"idealPlan,omitempty"` // the floor's levels, in markdown
+	// SingleCalls are the upstream calls of one query on idle services, by
+	// variant, then by service.
+	SingleCalls map[string]map[string]int64 `json:"callsOfOneIdleQuery"`
+	// Unloaded is each variant's latency with one client, by variant.
+	Unloaded map[string]latency `json:"oneClientLatency"`
+
+	token string                      // the caller's access token
+	floor func(context.Context) error // the ideal client; nil without a floor
+}
+
+// The callers: a seeded customer on the mobile app and a seeded admin on
+// the web admin, with tokens from the demo issuer.
+const (
+	mobileCaller = "usr_0001"
+	webCaller    = "usr_0196"
+	catalogFirst = 10
+)
+
+// catalogQuery is the cached-query stand-in: a public product page
+// (anonymous, one catalog call).
+var catalogQuery = fmt.Sprintf(`query Catalog { products(first: %d) { edges { node { id name price thumbnailUrl } } } }`, catalogFirst)
+
+// ceilingQuery answers without any upstream call: the most a BFF serves
+// per second on this machine for an authenticated caller.
+const ceilingQuery = `query Ceiling { __typename }`
+
+// latency is a latency distribution's summary, in milliseconds.
+type latency struct {
+	P50 float64 `json:"p50Ms"`
+	P90 float64 `json:"p90Ms"`
+}
+
+// newScenarios builds the scenarios over the demo services at urls, with
+// tokens from the issuer there.
+func newScenarios(ctx context.Context, cfg config, urls map[string]string) ([]*scenario, error) {
+	home, err := os.ReadFile(cfg.homeDoc)
+	if err != nil {
+		return nil, fmt.Errorf("reading the home operation: %w", err)
+	}
+	recent, err := defaultInt(string(home), "recent")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.homeDoc, err)
+	}
+	featured, err := defaultInt(string(home), "featured")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.homeDoc, err)
+	}
+	orders, err := goStringConst(cfg.webApp, "ExampleQuery")
+	if err != nil {
+		return nil, err
+	}
+	m := regexp.MustCompile(`orders\(first:\s*(\d+)\)`).FindStringSubmatch(orders)
+	if m == nil {
+		return nil, fmt.Errorf("%s: ExampleQuery has no orders(first: N)", cfg.webApp)
+	}
+	first, _ := strconv.Atoi(m[1])
+
+	mobileToken, mobileWho, err := fetchToken(ctx, urls["issuer"], "mobile-app", mobileCaller)
+	if err != nil {
+		return nil, err
+	}
+	webToken, webWho, err := fetchToken(ctx, urls["issuer"], "web-admin", webCaller)
+	if err != nil {
+		return nil, err
+	}
+	ideal := newIdealClient(urls)
+	return []*scenario{
+		{
+			Name: "home", Title: fmt.Sprintf("mobile `home` (home.graphql: %d recent orders, %d featured products)", recent, featured),
+			BFF: "mobile", Caller: mobileCaller, Query: string(home), token: mobileToken,
+			Variants: []string{variantBFF, variantFloor, variantNaive},
+			floor:    homeFloor(ideal, mobileWho, recent, featured),
+			Plan: fmt.Sprintf("level 1 in parallel: `GET /users?ids=<me>` (me and greeting), `GET /orders?userId=<me>&sort=createdAt_desc&limit=%d`, "+
+				"`GET /products?featured=true&limit=%d`; level 2, once the featured products are known: `GET /stock?productIds=…` and one "+
+				"`GET /products/{id}/reviews/summary` per product (the reviews service has no batch read). 2 levels, %d calls", recent, featured, 4+featured),
+		},
+		{
+			Name: "orders", Title: fmt.Sprintf("web `orders(first: %d)` nested (app.ExampleQuery)", first),
+			BFF: "web", Caller: webCaller, Query: orders, token: webToken,
+			Variants: []string{variantBFF, variantFloor, variantNaive},
+			floor:    ordersFloor(ideal, webWho, first),
+			Plan: fmt.Sprintf("level 1: `GET /orders?sort=createdAt_desc&limit=%d`; level 2 in parallel: `GET /users?ids=…`, `GET /payments?ids=…`, "+
+				"`GET /products?ids=…`, `GET /stock?productIds=…` (stock is keyed by product id, which order lines carry, so it does not wait "+
+				"for the products). 2 levels, 5 calls", first),
+		},
+		{
+			Name: "catalog", Title: fmt.Sprintf("mobile public `products(first: %d)` (stand-in for a cached query)", catalogFirst),
+			BFF: "mobile", Query: catalogQuery,
+			Variants: []string{variantBFF, variantFloor},
+			Note:     "the response cache is not wired into the BFFs yet: this uncached public query stands in for it",
+			floor:    catalogFloor(ideal, catalogFirst),
+			Plan:     fmt.Sprintf("`GET /products?limit=%d`, anonymous. 1 level, 1 call", catalogFirst),
+		},
+		{
+			Name: "ceiling", Title: "mobile `{ __typename }` (no upstream call: the edge's ceiling)",
+			BFF: "mobile", Caller: mobileCaller, Query: ceilingQuery, token: mobileToken,
+			Variants: []string{variantBFF},
+			Note:     "token verification, parsing and execution only: the upper bound of any cache hit on this machine",
+		},
+	}, nil
+}
+
+// defaultInt returns the default of an Int variable of an operation,
+// e.g. 3 for `$recent: Int = 3`.
+func defaultInt(doc, variable string) (int, error) {
+	m := regexp.MustCompile(`\$` + variable + `:\s*Int!?\s*=\s*(\d+)`).FindStringSubmatch(doc)
+	if m == nil {
+		return 0, fmt.Errorf("no default for $%s", variable)
+	}
+	return strconv.Atoi(m[1])
+}
+
+// goStringConst returns the value of the string constant name declared in
+// the Go file at path, so the benchmark runs the very query the BFF ships.
+func goStringConst(path, name string) (string, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
+	if err != nil {
+		return "", fmt.Errorf("reading %s: %w", name, err)
+	}
+	for _, decl := range f.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			vs, ok := spec.(*ast.ValueSpec)
+			if !ok {
+				continue
+			}
+			for i, id := range vs.Names {
+				if id.Name != name || i >= len(vs.Values) {
+					continue
+				}
+				lit, ok := vs.Values[i].(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					return "", fmt.Errorf("%s: %s is not a string literal", path, name)
+				}
+				return strconv.Unquote(lit.Value)
+			}
+		}
+	}
+	return "", fmt.Errorf("%s declares no constant %s", path, name)
+}
+
+// fetchToken asks the demo issuer for an access token of subject for
+// clientID and returns it with the identity the BFF will forward for it.
+func fetchToken(ctx context.Context, issuer, clientID, subject string) (string, identity, error) {
+	form := url.Values{"client_id": {clientID}, "subject": {subject}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, issuer+"/token", strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", identity{}, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", identity{}, fmt.Errorf("token for %s: %w", subject, err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", identity{}, fmt.Errorf("token for %s: status %d", subject, resp.StatusCode)
+	}
+	if err := jsonDecode(resp.Body, &tok); err != nil {
+		return "", identity{}, fmt.Errorf("token for %s: %w", subject, err)
+	}
+	if tok.AccessToken == "" {
+		return "", identity{}, fmt.Errorf("token for %s: no access token", subject)
+	}
+	who, err := claims(tok.AccessToken)
+	if err != nil {
+		return "", identity{}, fmt.Errorf("token for %s: %w", subject, err)
+	}
+	return tok.AccessToken, who, nil
+}
+
+// claims reads the identity claims of a JWT without verifying it (the BFF
+// verifies; the ideal client only needs what the BFF would forward).
+func claims(jwt string) (identity, error) {
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		return identity{}, fmt.Errorf("not a JWT")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return identity{}, fmt.Errorf("JWT payload: %w", err)
+	}
+	var who identity
+	if err := json.Unmarshal(payload, &who); err != nil {
+		return identity{}, fmt.Errorf("JWT claims: %w", err)
+	}
+	if who.Subject == "" {
+		return identity{}, errors.New("JWT claims without a subject")
+	}
+	return who, nil
+}
+
+// jsonDecode decodes one JSON value from r into v and drains the rest, so
+// the connection can be reused.
+func jsonDecode(r io.Reader, v any) error {
+	err := json.NewDecoder(r).Decode(v)
+	_, _ = io.Copy(io.Discard, r)
+	return err
+}
+
+// singleCalls returns the upstream calls of one idle query of variant v.
+func (s *scenario) singleCalls(v string) int64 {
+	var n int64
+	for _, c := range s.SingleCalls[v] {
+		n += c
+	}
+	return n
+}
