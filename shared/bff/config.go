@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/shared/auth"
+	"github.com/frontdesk/frontdesk/shared/cache"
 	"github.com/frontdesk/frontdesk/shared/doclimit"
 	"github.com/frontdesk/frontdesk/shared/forward"
 	"github.com/frontdesk/frontdesk/shared/gqlserver"
@@ -54,7 +55,9 @@ type Config struct {
 	Persisted persisted.Config `json:"persisted"`
 	// RateLimit is the policy table; Tiers and Mutations default per BFF.
 	RateLimit ratelimit.Config `json:"rateLimit"`
-	// Redis holds state shared by instances (rate limits); none: in memory.
+	// Cache configures the entity and response caches (CACHE_*, RESPONSE_CACHE_ENABLED).
+	Cache cache.Config `json:"cache"`
+	// Redis holds state shared by instances (rate limits, caches, APQ); none: in memory.
 	Redis    RedisConfig      `json:"redis"`
 	Upstream upstream.Config  `json:"upstream"`
 	Loader   loader.Config    `json:"loader"`
@@ -164,6 +167,12 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Persisted.Validate(); err != nil {
+		return err
+	}
+	if err := c.Server.Validate(); err != nil {
+		return err
+	}
+	if err := c.Cache.Validate(); err != nil {
 		return err
 	}
 	if c.Redis.Timeout <= 0 {

@@ -61,7 +61,12 @@ func Run(ctx context.Context, p Program) (err error) {
 	slices.Sort(codes)
 	m := metrics.New(metrics.Config{BFF: p.Name, Operations: names, Codes: codes})
 
-	clients, err := upstream.New(cfg.Upstream, UpstreamOptions(logger, m)...)
+	c, closeCache, err := NewCache(cfg, logger, m)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, closeCache()) }() // after the handler has drained
+	clients, err := upstream.New(cfg.Upstream, append(UpstreamOptions(logger, m), upstream.WithCache(c))...)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,13 @@
 // explicit timeouts and graceful shutdown.
 package gqlserver
 
-import "time"
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
 
 // Config configures the HTTP edge of a BFF. Each field documents its default.
 type Config struct {
@@ -37,4 +43,35 @@ type Config struct {
 	ShutdownDelay time.Duration `env:"SHUTDOWN_DELAY" envDefault:"0s" json:"shutdownDelay"`
 	// ShutdownTimeout bounds the drain of in-flight requests on shutdown.
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s" json:"shutdownTimeout"`
+	// CORSAllowedOrigins are the origins (scheme://host[:port], exactly;
+	// no wildcards) whose browser pages may call /graphql cross-origin.
+	// Empty, the default, allows none: same-origin pages (the playground)
+	// need no CORS. They are also the only cross-origin pages whose POSTs
+	// pass the CSRF check (docs/http.md).
+	CORSAllowedOrigins []string `env:"CORS_ALLOWED_ORIGINS" json:"corsAllowedOrigins"`
+	// BatchingEnabled accepts a JSON array of requests in one POST;
+	// otherwise, the default, an array is refused with 400 BAD_REQUEST.
+	BatchingEnabled bool `env:"BATCHING_ENABLED" envDefault:"false" json:"batchingEnabled"`
+	// BatchMax caps the requests of one batch when batching is enabled.
+	BatchMax int `env:"BATCH_MAX" envDefault:"10" json:"batchMax"`
+	// CompressMinBytes is the smallest answer compressed (gzip or zstd, as
+	// the client's Accept-Encoding allows); smaller ones are sent as they
+	// are. 0 turns compression off.
+	CompressMinBytes int `env:"COMPRESS_MIN_BYTES" envDefault:"1024" json:"compressMinBytes"`
+}
+
+// Validate rejects inconsistent settings.
+func (c Config) Validate() error {
+	for _, o := range c.CORSAllowedOrigins {
+		if err := http.NewCrossOriginProtection().AddTrustedOrigin(o); err != nil || strings.Contains(o, "*") {
+			return fmt.Errorf("CORS_ALLOWED_ORIGINS: %q is not an origin (scheme://host[:port])", o)
+		}
+	}
+	if c.BatchingEnabled && c.BatchMax < 1 {
+		return errors.New("BATCH_MAX must be at least 1 when BATCHING_ENABLED is set")
+	}
+	if c.CompressMinBytes < 0 {
+		return errors.New("COMPRESS_MIN_BYTES must be >= 0")
+	}
+	return nil
 }

@@ -2,11 +2,14 @@ package gqlserver
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -28,13 +31,19 @@ func NewGraphQL(es graphql.ExecutableSchema, logger *slog.Logger, cfg Config) *h
 	srv := handler.New(es)
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	// First, so outermost: the error cap sees the final list, and the
+	// marker tells respond the operation ran.
+	srv.Use(errorCap{})
+	srv.Use(executedMarker{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](max(cfg.QueryCacheSize, 1)))
-	if cfg.Introspection {
-		srv.Use(extension.Introspection{})
-	}
 	// No "Did you mean" in any validation message: gqlgen's switch alone
 	// leaves the argument, type and enum-value suggestions in place.
-	srv.SetValidationRulesFn(ValidationRules)
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+		srv.SetValidationRulesFn(ValidationRules)
+	} else {
+		srv.SetValidationRulesFn(ValidationRulesWithoutIntrospection)
+	}
 	srv.SetDisableSuggestion(true)
 	srv.SetErrorPresenter(gqlerr.Presenter(logger))
 	srv.SetRecoverFunc(gqlerr.Recover(logger))
@@ -43,42 +52,70 @@ func NewGraphQL(es graphql.ExecutableSchema, logger *slog.Logger, cfg Config) *h
 
 // checkRequest guards the GraphQL endpoint: it answers what gqlgen's
 // transports would answer without an error code (wrong method or content
-// type, mutations over GET) and caps the body, so every rejection carries
-// `extensions.code` and none reaches execution or an upstream.
-func checkRequest(maxBody int64, next http.Handler) http.Handler {
+// type, mutations over GET, an undecodable query string), refuses answers
+// the client does not accept (406) and batches unless enabled, and caps the
+// body, so every rejection carries `extensions.code` and none reaches
+// execution or an upstream. It puts the negotiated media type on the
+// request's context for respond.
+func checkRequest(cfg Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mt := negotiate(r.Header.Values("Accept"))
+		w.Header().Add("Vary", "Accept")
 		switch r.Method {
-		case http.MethodGet:
-			if !queryOnly(r) {
-				w.Header().Set("Allow", "POST")
-				gqlerr.WriteHTTP(w, http.StatusMethodNotAllowed,
-					gqlerr.New(gqlerr.BadRequest, "only queries may be sent with GET; use POST"))
-				return
-			}
-		case http.MethodPost:
-			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-			if err != nil || mt != "application/json" {
-				gqlerr.WriteHTTP(w, http.StatusUnsupportedMediaType,
-					gqlerr.New(gqlerr.BadRequest, "the request body must be application/json"))
-				return
-			}
-			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-			if err != nil {
-				if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
-					gqlerr.WriteHTTP(w, http.StatusRequestEntityTooLarge,
-						gqlerr.New(gqlerr.BadRequest, "the request body is too large"))
-					return
-				}
-				gqlerr.WriteHTTP(w, http.StatusBadRequest, gqlerr.New(gqlerr.BadRequest, "the request body could not be read"))
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
+		case http.MethodGet, http.MethodPost:
 		default:
 			w.Header().Set("Allow", "GET, POST")
-			gqlerr.WriteHTTP(w, http.StatusMethodNotAllowed,
+			writeError(w, cmp.Or(mt, MediaJSON), http.StatusMethodNotAllowed,
 				gqlerr.New(gqlerr.BadRequest, "use GET for queries or POST"))
 			return
 		}
+		if mt == "" {
+			writeError(w, MediaJSON, http.StatusNotAcceptable, gqlerr.New(gqlerr.BadRequest,
+				"the answer is sent as application/graphql-response+json or application/json; the Accept header allows neither"))
+			return
+		}
+		r = r.WithContext(context.WithValue(r.Context(), mediaTypeKey{}, mt))
+		w = &contentTypeWriter{ResponseWriter: w, contentType: mt}
+		if r.Method == http.MethodGet {
+			q, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil {
+				writeError(w, mt, http.StatusBadRequest, gqlerr.New(gqlerr.BadRequest, "the query string could not be decoded"))
+				return
+			}
+			if !queryOnly(q) {
+				w.Header().Set("Allow", "POST")
+				writeError(w, mt, http.StatusMethodNotAllowed,
+					gqlerr.New(gqlerr.BadRequest, "only queries may be sent with GET; use POST"))
+				return
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || ct != "application/json" {
+			writeError(w, mt, http.StatusUnsupportedMediaType,
+				gqlerr.New(gqlerr.BadRequest, "the request body must be application/json"))
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, cfg.MaxBodyBytes))
+		if err != nil {
+			if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+				writeError(w, mt, http.StatusRequestEntityTooLarge,
+					gqlerr.New(gqlerr.BadRequest, "the request body is too large"))
+				return
+			}
+			writeError(w, mt, http.StatusBadRequest, gqlerr.New(gqlerr.BadRequest, "the request body could not be read"))
+			return
+		}
+		if isBatch(body) {
+			if !cfg.BatchingEnabled {
+				writeError(w, mt, http.StatusBadRequest, gqlerr.New(gqlerr.BadRequest, "batching is not enabled"))
+				return
+			}
+			serveBatch(w, r, body, cfg.BatchMax, next)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
 }
@@ -88,8 +125,7 @@ const getTokenLimit = 10000
 
 // queryOnly reports whether a GET request's operation is a query. Documents
 // that do not parse pass, so gqlgen reports them with GRAPHQL_PARSE_FAILED.
-func queryOnly(r *http.Request) bool {
-	q := r.URL.Query()
+func queryOnly(q url.Values) bool {
 	// Bounded: this parse runs before the document limits; a document over
 	// the bound passes here and is refused by them.
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: q.Get("query")}, getTokenLimit)
@@ -132,14 +168,18 @@ type Options struct {
 //	GET /healthz        liveness: 200 while the process serves
 //	GET /readyz         readiness: 200 until shutdown starts, then 503
 func NewMux(o Options) *http.ServeMux {
-	var gql = o.GraphQL
+	var gql = respond(o.GraphQL)
 	for i := len(o.Middleware) - 1; i >= 0; i-- {
 		gql = o.Middleware[i](gql)
 	}
 	mux := http.NewServeMux()
 	// Shed load before reading the body; one deadline for everything the
 	// request does, set inside Outcomes so every middleware's context has it.
-	endpoint := Limit(o.Config.MaxInFlight)(checkRequest(o.Config.MaxBodyBytes, Outcomes(Deadline(o.Config.RequestTimeout)(gql))))
+	endpoint := Limit(o.Config.MaxInFlight)(checkRequest(o.Config, Outcomes(Deadline(o.Config.RequestTimeout)(gql))))
+	// Browsers: CORS answers preflights and marks allowed answers before
+	// anything else; cross-origin POSTs from other origins are refused
+	// before they take an in-flight slot; answers are compressed last.
+	endpoint = crossOrigin(o.Config.CORSAllowedOrigins, compress(o.Config.CompressMinBytes, csrf(o.Config.CORSAllowedOrigins, endpoint)))
 	for i := len(o.Edge) - 1; i >= 0; i-- {
 		endpoint = o.Edge[i](endpoint)
 	}

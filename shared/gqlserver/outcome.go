@@ -19,6 +19,7 @@ type Outcome struct {
 	header       http.Header // always sent
 	statusHeader http.Header // sent only with status
 	written      bool
+	executed     bool // gqlgen dispatched the operation
 }
 
 type outcomeKey struct{}
@@ -67,6 +68,26 @@ func (o *Outcome) SetHeader(key, value string) {
 	if !o.written {
 		o.header.Set(key, value)
 	}
+}
+
+// markExecuted records that gqlgen dispatched the operation.
+func (o *Outcome) markExecuted() {
+	if o == nil {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.executed = true
+}
+
+// hasExecuted reports whether gqlgen dispatched the operation.
+func (o *Outcome) hasExecuted() bool {
+	if o == nil {
+		return false
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.executed
 }
 
 // Status returns the status set so far, 0 for none.

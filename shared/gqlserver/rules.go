@@ -1,6 +1,7 @@
 package gqlserver
 
 import (
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/validator/core"
 	"github.com/vektah/gqlparser/v2/validator/rules"
 )
@@ -22,5 +23,24 @@ func ValidationRules() *rules.Rules {
 	} {
 		r.ReplaceRule(name, quiet.RuleFunc)
 	}
+	return r
+}
+
+// NoIntrospectionRule names the rule ValidationRulesWithoutIntrospection adds.
+const NoIntrospectionRule = "NoIntrospection"
+
+// ValidationRulesWithoutIntrospection returns ValidationRules plus a rule
+// refusing __schema and __type (not __typename): with introspection off,
+// gqlgen would otherwise run the operation and answer those fields with an
+// internal error; this makes them a validation error, before execution.
+func ValidationRulesWithoutIntrospection() *rules.Rules {
+	r := ValidationRules()
+	r.AddRule(NoIntrospectionRule, func(observers *core.Events, addError core.AddErrFunc) {
+		observers.OnField(func(_ *core.Walker, field *ast.Field) {
+			if field.Name == "__schema" || field.Name == "__type" {
+				addError(core.Message("introspection is not allowed"), core.At(field.Position))
+			}
+		})
+	})
 	return r
 }

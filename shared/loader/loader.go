@@ -12,7 +12,9 @@
 //     the loader's cache so a later load in the same request tries again;
 //     NotFound stays cached;
 //   - the batch wait and capacity are explicit (Config), never the library's
-//     16 ms default.
+//     16 ms default;
+//   - entities read through the shared cache (NewCachedBatch, NewCachedPerKey)
+//     ask it once per batch and fetch only its misses (package cache).
 package loader
 
 import (
@@ -26,6 +28,7 @@ import (
 	"github.com/graph-gophers/dataloader/v7"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/frontdesk/frontdesk/shared/cache"
 	"github.com/frontdesk/frontdesk/shared/restclient"
 )
 
@@ -143,28 +146,61 @@ type OneFunc[K comparable, V any] func(ctx context.Context, key K) (V, error)
 // NewBatch returns a loader over a batch endpoint. keyOf extracts an entity's
 // key so answers are mapped back to keys whatever order the upstream used.
 func NewBatch[K comparable, V any](reqCtx context.Context, cfg Config, kind string, fetch BatchFunc[K, V], keyOf func(V) K) *Loader[K, V] {
-	batch := func(_ context.Context, keys []K) []*dataloader.Result[V] {
-		observeBatch(reqCtx, kind, len(keys))
-		vals, err := fetch(reqCtx, keys)
-		if err != nil {
-			return failAll[V](len(keys), err)
-		}
-		return MapResults(kind, keys, vals, keyOf)
-	}
-	return newLoader(cfg, batch)
+	return newLoader(cfg, onRequest(reqCtx, kind, batchResults(kind, fetch, keyOf)))
 }
 
 // NewPerKey returns a loader over an endpoint without batch reads: one batch
 // becomes single GETs, at most cfg.Parallelism at a time.
 func NewPerKey[K comparable, V any](reqCtx context.Context, cfg Config, kind string, fetch OneFunc[K, V]) *Loader[K, V] {
-	batch := func(_ context.Context, keys []K) []*dataloader.Result[V] {
+	return newLoader(cfg, onRequest(reqCtx, kind, perKeyResults(kind, cfg.Parallelism, fetch)))
+}
+
+// NewCachedBatch is NewBatch with the entities of kind read through c (one
+// cache read per batch; only the misses are fetched) and cached; see
+// cache.Load. With a nil c it is NewBatch.
+func NewCachedBatch[V any](reqCtx context.Context, cfg Config, c *cache.Cache, kind cache.Kind, fetch BatchFunc[string, V], keyOf func(V) string) *Loader[string, V] {
+	return newLoader(cfg, onRequest(reqCtx, kind.Name, cached(c, kind, batchResults(kind.Name, fetch, keyOf))))
+}
+
+// NewCachedPerKey is NewPerKey with the entities of kind read through c (one
+// cache read per batch; only the misses are fetched, in bounded parallel)
+// and cached; see cache.Load. With a nil c it is NewPerKey.
+func NewCachedPerKey[V any](reqCtx context.Context, cfg Config, c *cache.Cache, kind cache.Kind, fetch OneFunc[string, V]) *Loader[string, V] {
+	return newLoader(cfg, onRequest(reqCtx, kind.Name, cached(c, kind, perKeyResults(kind.Name, cfg.Parallelism, fetch))))
+}
+
+// results fetches the values of keys and returns one result per key, in
+// key order, running on ctx.
+type results[K comparable, V any] func(ctx context.Context, keys []K) []*dataloader.Result[V]
+
+// onRequest makes a batch function of fetch that runs on the request's
+// context, not on whichever resolver's context happened to load first, and
+// reports the batch's size.
+func onRequest[K comparable, V any](reqCtx context.Context, kind string, fetch results[K, V]) dataloader.BatchFunc[K, V] {
+	return func(_ context.Context, keys []K) []*dataloader.Result[V] {
 		observeBatch(reqCtx, kind, len(keys))
+		return fetch(reqCtx, keys)
+	}
+}
+
+func batchResults[K comparable, V any](kind string, fetch BatchFunc[K, V], keyOf func(V) K) results[K, V] {
+	return func(ctx context.Context, keys []K) []*dataloader.Result[V] {
+		vals, err := fetch(ctx, keys)
+		if err != nil {
+			return failAll[V](len(keys), err)
+		}
+		return MapResults(kind, keys, vals, keyOf)
+	}
+}
+
+func perKeyResults[K comparable, V any](kind string, parallelism int, fetch OneFunc[K, V]) results[K, V] {
+	return func(ctx context.Context, keys []K) []*dataloader.Result[V] {
 		results := make([]*dataloader.Result[V], len(keys))
 		var g errgroup.Group
-		g.SetLimit(max(cfg.Parallelism, 1))
+		g.SetLimit(max(parallelism, 1))
 		for i, key := range keys {
 			g.Go(func() error {
-				v, err := fetch(reqCtx, key)
+				v, err := fetch(ctx, key)
 				if errors.Is(err, restclient.ErrNotFound) {
 					err = &NotFoundError{Kind: kind, Key: fmt.Sprint(key)}
 				}
@@ -175,7 +211,28 @@ func NewPerKey[K comparable, V any](reqCtx context.Context, cfg Config, kind str
 		_ = g.Wait() // the goroutines report through results, never through Wait
 		return results
 	}
-	return newLoader(cfg, batch)
+}
+
+// cached reads the entities of a batch through c and fetches only the misses.
+func cached[V any](c *cache.Cache, kind cache.Kind, fetch results[string, V]) results[string, V] {
+	if c == nil {
+		return fetch
+	}
+	return func(ctx context.Context, keys []string) []*dataloader.Result[V] {
+		vals, errs := cache.Load(ctx, c, kind, keys, func(ctx context.Context, ids []string) ([]V, []error) {
+			rs := fetch(ctx, ids)
+			vals, errs := make([]V, len(ids)), make([]error, len(ids))
+			for i, r := range rs {
+				vals[i], errs[i] = r.Data, r.Error
+			}
+			return vals, errs
+		})
+		out := make([]*dataloader.Result[V], len(keys))
+		for i := range keys {
+			out[i] = &dataloader.Result[V]{Data: vals[i], Error: errs[i]}
+		}
+		return out
+	}
 }
 
 func newLoader[K comparable, V any](cfg Config, batch dataloader.BatchFunc[K, V]) *Loader[K, V] {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/frontdesk/frontdesk/shared/cache"
 	"github.com/frontdesk/frontdesk/shared/upstream"
 	"github.com/frontdesk/frontdesk/shared/upstream/catalog"
 	"github.com/frontdesk/frontdesk/shared/upstream/inventory"
@@ -70,6 +71,9 @@ type Sources struct {
 	Orders   OrderSource
 	Payments PaymentSource
 	Reviews  ReviewSource
+	// Cache, when not nil, holds entities across requests: users, products,
+	// stock, orders, payments and review summaries are read through it.
+	Cache *cache.Cache
 }
 
 // SourcesFrom returns the Sources backed by the upstream clients.
@@ -81,6 +85,7 @@ func SourcesFrom(c *upstream.Clients) Sources {
 		Orders:   c.Orders,
 		Payments: c.Payments,
 		Reviews:  c.Reviews,
+		Cache:    c.Cache(),
 	}
 }
 
@@ -97,20 +102,21 @@ type Loaders struct {
 }
 
 // New returns fresh loaders for the request whose context is reqCtx; every
-// batch they run uses reqCtx.
+// batch they run uses reqCtx. Entities are read through src.Cache; pages
+// (ProductReviews, UserOrders) are not cached across requests.
 func New(reqCtx context.Context, cfg Config, src Sources) *Loaders {
 	return &Loaders{
-		Users: NewBatch(reqCtx, cfg, "user", src.Users.BatchGet,
+		Users: NewCachedBatch(reqCtx, cfg, src.Cache, users.UserKind, src.Users.BatchGet,
 			func(u users.User) string { return u.ID }),
-		Products: NewBatch(reqCtx, cfg, "product", src.Products.BatchGet,
+		Products: NewCachedBatch(reqCtx, cfg, src.Cache, catalog.ProductKind, src.Products.BatchGet,
 			func(p catalog.Product) string { return p.ID }),
-		Stock: NewBatch(reqCtx, cfg, "stock", src.Stock.BatchGet,
+		Stock: NewCachedBatch(reqCtx, cfg, src.Cache, inventory.StockKind, src.Stock.BatchGet,
 			func(s inventory.Stock) string { return s.ProductID }),
-		Orders: NewBatch(reqCtx, cfg, "order", src.Orders.BatchGet,
+		Orders: NewCachedBatch(reqCtx, cfg, src.Cache, orders.OrderKind, src.Orders.BatchGet,
 			func(o orders.Order) string { return o.ID }),
-		Payments: NewBatch(reqCtx, cfg, "payment", src.Payments.BatchGet,
+		Payments: NewCachedBatch(reqCtx, cfg, src.Cache, payments.PaymentKind, src.Payments.BatchGet,
 			func(p payments.Payment) string { return p.ID }),
-		ReviewSummaries: NewPerKey(reqCtx, cfg, "review summary", src.Reviews.Summary),
+		ReviewSummaries: NewCachedPerKey(reqCtx, cfg, src.Cache, reviews.SummaryKind, src.Reviews.Summary),
 		ProductReviews: NewPerKey(reqCtx, cfg, "reviews", func(ctx context.Context, k ProductReviewsKey) (reviews.Page, error) {
 			return src.Reviews.List(ctx, reviews.ListParams{ProductID: k.ProductID, Status: k.Status, Limit: k.Limit, Offset: k.Offset})
 		}),
@@ -133,11 +139,15 @@ func FromContext(ctx context.Context) (*Loaders, bool) {
 	return l, ok
 }
 
-// Middleware gives every request its own Loaders.
+// Middleware gives every request its own Loaders, and a cache.Record (when
+// it has none yet) in which the caches note what the request read.
 func Middleware(cfg Config, src Sources) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx := r.Context()
+			if _, ok := cache.FromContext(ctx); !ok {
+				ctx, _ = cache.NewContext(ctx)
+			}
 			next.ServeHTTP(w, r.WithContext(NewContext(ctx, New(ctx, cfg, src))))
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frontdesk/frontdesk/shared/cache"
 	"github.com/frontdesk/frontdesk/shared/forward"
 	"github.com/frontdesk/frontdesk/shared/restclient"
 	"github.com/frontdesk/frontdesk/shared/upstream/catalog"
@@ -130,6 +131,16 @@ type Clients struct {
 	Payments  *payments.Client
 
 	breakers map[string]*restclient.Breaker
+	cache    *cache.Cache
+}
+
+// Cache returns the cache the clients' writes evict from and the loaders
+// read entities through (WithCache); nil when there is none.
+func (c *Clients) Cache() *cache.Cache { return c.cache }
+
+// ServiceNames returns the logical name of every upstream.
+func ServiceNames() []string {
+	return []string{users.Service, catalog.Service, inventory.Service, orders.Service, reviews.Service, payments.Service}
 }
 
 // BreakerStates returns the circuit breaker state of each upstream by
@@ -148,6 +159,8 @@ func (c *Clients) BreakerStates() map[string]string {
 //   - forward.Transport: every call carries the verified identity, request
 //     id and configured headers its context holds (see package forward),
 //     never the client's credentials;
+//   - cache.Transport: what the answer's Cache-Control says, for the
+//     entity cache, and which upstream the request read from;
 //   - restclient.Retry: idempotent calls retried (UPSTREAM_RETRIES,
 //     backoff, Retry-After, UPSTREAM_RETRY_BUDGET) over the upstream's base
 //     URLs;
@@ -157,7 +170,8 @@ func (c *Clients) BreakerStates() map[string]string {
 //
 // Options add instrumentation: WithAttemptTransport wraps each attempt's
 // transport (below the breaker, so calls an open breaker refuses are not
-// upstream calls), WithBreakerStateChange reports breaker transitions.
+// upstream calls), WithBreakerStateChange reports breaker transitions;
+// WithCache gives the clients a cache to evict from.
 func New(cfg Config, opts ...Option) (*Clients, error) {
 	clk := clock{}
 	for _, opt := range opts {
@@ -173,6 +187,13 @@ type Option func(*clock)
 // wrap (metrics, access-log counts, client spans), by logical service name.
 func WithAttemptTransport(wrap func(service string, next http.RoundTripper) http.RoundTripper) Option {
 	return func(c *clock) { c.wrapAttempt = wrap }
+}
+
+// WithCache makes the clients' writes evict the entities they change (and
+// the cached answers that read them) from c, and hands c to the loaders
+// (loader.SourcesFrom).
+func WithCache(c *cache.Cache) Option {
+	return func(clk *clock) { clk.cache = c }
 }
 
 // WithBreakerStateChange calls fn with a service's name and the old and new
@@ -191,6 +212,7 @@ type clock struct {
 
 	wrapAttempt func(service string, next http.RoundTripper) http.RoundTripper
 	onBreaker   func(service, from, to string)
+	cache       *cache.Cache
 }
 
 func newClients(cfg Config, clk clock) (*Clients, error) {
@@ -236,7 +258,7 @@ func newClients(cfg Config, clk clock) (*Clients, error) {
 			Sleep:   clk.sleep,
 			Now:     clk.now,
 		})
-		hc.Transport = forward.Transport(retry)
+		hc.Transport = forward.Transport(cache.Transport(u.name, retry))
 		rc, err := restclient.New(u.name, targets.Primary(), hc, rcCfg)
 		if err != nil {
 			return nil, fmt.Errorf("configuring upstreams: %s: %w", u.env, err)
@@ -247,11 +269,12 @@ func newClients(cfg Config, clk clock) (*Clients, error) {
 	return &Clients{
 		Users:     users.New(rcs[users.Service]),
 		Catalog:   catalog.New(rcs[catalog.Service]),
-		Inventory: inventory.New(rcs[inventory.Service]),
-		Orders:    orders.New(rcs[orders.Service]),
-		Reviews:   reviews.New(rcs[reviews.Service]),
-		Payments:  payments.New(rcs[payments.Service]),
+		Inventory: inventory.New(rcs[inventory.Service], clk.cache),
+		Orders:    orders.New(rcs[orders.Service], clk.cache),
+		Reviews:   reviews.New(rcs[reviews.Service], clk.cache),
+		Payments:  payments.New(rcs[payments.Service], clk.cache),
 		breakers:  breakers,
+		cache:     clk.cache,
 	}, nil
 }
 

@@ -732,7 +732,7 @@ scalar DateTime
 """
 Pagination state of a connection, as the Relay cursor connections specification defines it.
 """
-type PageInfo {
+type PageInfo @cacheControl(inheritMaxAge: true) {
   "True when more items follow the last edge; ask again with ` + "`" + `after: endCursor` + "`" + `."
   hasNextPage: Boolean!
   "True when items precede the first edge."
@@ -746,7 +746,7 @@ type PageInfo {
 """
 An amount of money in one currency.
 """
-type Money {
+type Money @cacheControl(inheritMaxAge: true) {
   "The amount in the currency's minor unit (cents for USD)."
   amountCents: Int!
   "ISO 4217 currency code, e.g. ` + "`" + `USD` + "`" + `."
@@ -781,6 +781,31 @@ needs no access token; any other operation without a valid token is refused with
 ` + "`" + `UNAUTHENTICATED` + "`" + ` before anything runs.
 """
 directive @public on FIELD_DEFINITION
+
+"""
+Who may be served a cached answer: everyone, or only the caller it was computed for.
+"""
+enum CacheControlScope {
+  "The same for every caller: one cached answer serves all callers with the same roles."
+  PUBLIC
+  "Depends on the caller: cached per signed-in caller, never for anonymous ones."
+  PRIVATE
+}
+
+"""
+How long an answer selecting this field (or a field of this type) may be cached, and for whom (docs/caching.md).
+An operation's answer is cached only when every field it selects has a maxAge: its own, its type's, or for a
+scalar or enum field its parent's. The lowest maxAge of the operation wins and any PRIVATE makes the whole
+answer private. Answers carry the outcome in their ` + "`" + `Cache-Control` + "`" + ` header.
+"""
+directive @cacheControl(
+  "Seconds the answer stays fresh; 0 makes it uncacheable."
+  maxAge: Int
+  "PRIVATE when the value depends on who asks."
+  scope: CacheControlScope
+  "Take the maxAge of the parent field instead (for wrapper types such as connections and edges)."
+  inheritMaxAge: Boolean
+) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
 `, BuiltIn: false},
 	{Name: "../../../schema/mobile/schema.graphqls", Input: `# bff-mobile: the compact, screen-shaped schema of the mobile app.
 #
@@ -797,9 +822,9 @@ customer's access token (` + "`" + `Authorization: Bearer …` + "`" + `) and on
 """
 type Query {
   "The signed-in customer, or null when nobody is signed in."
-  me: Viewer @public
+  me: Viewer @public @cacheControl(maxAge: 30, scope: PRIVATE)
   "Everything the home screen shows, in one round trip."
-  home: Home! @public
+  home: Home! @public @cacheControl(maxAge: 10, scope: PRIVATE)
   "One product by id, or null (with a NOT_FOUND error) when it does not exist."
   product("Product id, e.g. ` + "`" + `prd_0001` + "`" + `." id: ID!): Product @public
   "Products matching a search, a page at a time."
@@ -810,16 +835,16 @@ type Query {
     first: Int = 20
     "Cursor after which the page starts (` + "`" + `pageInfo.endCursor` + "`" + ` of the previous page)."
     after: String
-  ): ProductConnection! @public
+  ): ProductConnection! @public @cacheControl(maxAge: 60)
   "One of the signed-in customer's orders, or null when it does not exist or is not theirs."
-  order("Order id, e.g. ` + "`" + `ord_00001` + "`" + `." id: ID!): Order
+  order("Order id, e.g. ` + "`" + `ord_00001` + "`" + `." id: ID!): Order @cacheControl(maxAge: 10, scope: PRIVATE)
   "The signed-in customer's orders, newest first."
   orders(
     "Page size, 1 to 50."
     first: Int = 10
     "Cursor after which the page starts."
     after: String
-  ): OrderConnection!
+  ): OrderConnection! @cacheControl(maxAge: 10, scope: PRIVATE)
 }
 
 """
@@ -867,7 +892,7 @@ type Home {
 """
 A product as a phone shows it: card data, availability and rating.
 """
-type Product {
+type Product @cacheControl(maxAge: 60) {
   "Product id, e.g. ` + "`" + `prd_0001` + "`" + `."
   id: ID!
   "Display name."
@@ -881,14 +906,14 @@ type Product {
   "Thumbnail URL for lists (160 px wide)."
   thumbnailUrl: String!
   "True when at least one warehouse has the product in stock; null when inventory is unavailable."
-  inStock: Boolean
+  inStock: Boolean @cacheControl(maxAge: 5)
   "Approved reviews summarised; null when reviews are unavailable."
-  rating: Rating
+  rating: Rating @cacheControl(maxAge: 30)
   "The latest approved reviews."
   topReviews(
     "How many, 1 to 10."
     first: Int = 3
-  ): [Review!]!
+  ): [Review!]! @cacheControl(maxAge: 30)
 }
 
 """
@@ -922,7 +947,7 @@ type Review {
 """
 A customer's order, as the order list and detail screens show it.
 """
-type Order {
+type Order @cacheControl(maxAge: 10, scope: PRIVATE) {
   "Order id, e.g. ` + "`" + `ord_00001` + "`" + `."
   id: ID!
   "Where the order is in its life cycle."
@@ -940,7 +965,7 @@ type Order {
 """
 One line of an order.
 """
-type OrderItem {
+type OrderItem @cacheControl(inheritMaxAge: true) {
   "The product; null when the catalog no longer has it."
   product: Product
   "How many were ordered."
@@ -968,7 +993,7 @@ enum OrderStatus {
 """
 A page of products.
 """
-type ProductConnection {
+type ProductConnection @cacheControl(inheritMaxAge: true) {
   "The products of this page with their cursors."
   edges: [ProductEdge!]!
   "Pagination state."
@@ -980,7 +1005,7 @@ type ProductConnection {
 """
 A product and its cursor.
 """
-type ProductEdge {
+type ProductEdge @cacheControl(inheritMaxAge: true) {
   "Opaque cursor of this edge."
   cursor: String!
   "The product."
@@ -990,7 +1015,7 @@ type ProductEdge {
 """
 A page of orders.
 """
-type OrderConnection {
+type OrderConnection @cacheControl(inheritMaxAge: true) {
   "The orders of this page with their cursors."
   edges: [OrderEdge!]!
   "Pagination state."
@@ -1002,7 +1027,7 @@ type OrderConnection {
 """
 An order and its cursor.
 """
-type OrderEdge {
+type OrderEdge @cacheControl(inheritMaxAge: true) {
   "Opaque cursor of this edge."
   cursor: String!
   "The order."
@@ -6279,6 +6304,22 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOCacheControlScope2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐCacheControlScope(ctx context.Context, v any) (*model.CacheControlScope, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CacheControlScope)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCacheControlScope2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐCacheControlScope(ctx context.Context, sel ast.SelectionSet, v *model.CacheControlScope) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {

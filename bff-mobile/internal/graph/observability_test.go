@@ -239,3 +239,32 @@ func metricValue(t *testing.T, m *metrics.Metrics, name string, labels map[strin
 	}
 	return sum
 }
+
+// TestCacheMetrics: a repeated public query is a response-cache miss, then
+// a hit with no upstream call; metrics and the access log say so.
+func TestCacheMetrics(t *testing.T) {
+	logs := &syncBuffer{}
+	m := metrics.New(metrics.Config{BFF: "bff-mobile"})
+	kit := graphtest.NewObserved(t, func(c *config.Config) {
+		c.Cache.Enabled, c.Cache.Response = true, true
+	}, slog.New(slog.NewJSONHandler(logs, nil)), m)
+	kit.Anonymous()
+	for range 2 {
+		if resp := post(t, kit, productsQuery, "192.0.2.1:1", nil); resp.Status != 200 {
+			t.Fatalf("status %d %s", resp.Status, resp.Body)
+		}
+	}
+	if n := kit.Calls("catalog"); n != 1 {
+		t.Errorf("catalog calls = %d, want 1 (the second answer from the cache)", n)
+	}
+	if got := metricValue(t, m, "frontdesk_cache_requests_total", map[string]string{"layer": "response", "result": "miss"}); got != 1 {
+		t.Errorf("response misses = %v, want 1", got)
+	}
+	if got := metricValue(t, m, "frontdesk_cache_requests_total", map[string]string{"layer": "response", "result": "hit"}); got != 1 {
+		t.Errorf("response hits = %v, want 1", got)
+	}
+	lines := logs.accessLines(t)
+	if len(lines) != 2 || lines[0]["cache_misses"] == float64(0) || lines[1]["cache_hits"] != float64(1) || lines[1]["upstream_calls"] != float64(0) {
+		t.Errorf("access lines = %v; want a miss, then a hit with no upstream call", lines)
+	}
+}

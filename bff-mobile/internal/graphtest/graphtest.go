@@ -56,10 +56,18 @@ func NewObserved(t testing.TB, configure func(*config.Config), logger *slog.Logg
 		cfg.Upstream = up
 		cfg.OIDC.Issuer, cfg.OIDC.Audience = oidc.Issuer, oidc.Audience
 		cfg.PlaygroundTokenURL = ""
+		// Caching is off unless a test turns it on: call counts stay those of
+		// the loaders alone.
+		cfg.Cache.Enabled, cfg.Cache.Response = false, false
 		if configure != nil {
 			configure(&cfg)
 		}
-		clients, err := upstream.New(cfg.Upstream, bff.UpstreamOptions(logger, m)...)
+		c, closeCache, err := bff.NewCache(cfg.Config, logger, m)
+		if err != nil {
+			return nil, err
+		}
+		t.Cleanup(func() { _ = closeCache() })
+		clients, err := upstream.New(cfg.Upstream, append(bff.UpstreamOptions(logger, m), upstream.WithCache(c))...)
 		if err != nil {
 			return nil, err
 		}

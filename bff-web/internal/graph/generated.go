@@ -1083,7 +1083,7 @@ scalar DateTime
 """
 Pagination state of a connection, as the Relay cursor connections specification defines it.
 """
-type PageInfo {
+type PageInfo @cacheControl(inheritMaxAge: true) {
   "True when more items follow the last edge; ask again with ` + "`" + `after: endCursor` + "`" + `."
   hasNextPage: Boolean!
   "True when items precede the first edge."
@@ -1097,7 +1097,7 @@ type PageInfo {
 """
 An amount of money in one currency.
 """
-type Money {
+type Money @cacheControl(inheritMaxAge: true) {
   "The amount in the currency's minor unit (cents for USD)."
   amountCents: Int!
   "ISO 4217 currency code, e.g. ` + "`" + `USD` + "`" + `."
@@ -1132,6 +1132,31 @@ needs no access token; any other operation without a valid token is refused with
 ` + "`" + `UNAUTHENTICATED` + "`" + ` before anything runs.
 """
 directive @public on FIELD_DEFINITION
+
+"""
+Who may be served a cached answer: everyone, or only the caller it was computed for.
+"""
+enum CacheControlScope {
+  "The same for every caller: one cached answer serves all callers with the same roles."
+  PUBLIC
+  "Depends on the caller: cached per signed-in caller, never for anonymous ones."
+  PRIVATE
+}
+
+"""
+How long an answer selecting this field (or a field of this type) may be cached, and for whom (docs/caching.md).
+An operation's answer is cached only when every field it selects has a maxAge: its own, its type's, or for a
+scalar or enum field its parent's. The lowest maxAge of the operation wins and any PRIVATE makes the whole
+answer private. Answers carry the outcome in their ` + "`" + `Cache-Control` + "`" + ` header.
+"""
+directive @cacheControl(
+  "Seconds the answer stays fresh; 0 makes it uncacheable."
+  maxAge: Int
+  "PRIVATE when the value depends on who asks."
+  scope: CacheControlScope
+  "Take the maxAge of the parent field instead (for wrapper types such as connections and edges)."
+  inheritMaxAge: Boolean
+) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
 `, BuiltIn: false},
 	{Name: "../../../schema/web/schema.graphqls", Input: `# bff-web: the rich schema of the web admin. Staff only: every root field needs a ` + "`" + `support` + "`" + ` or
 # ` + "`" + `admin` + "`" + ` access token; fields marked ` + "`" + `@auth(role: ADMIN)` + "`" + ` need ` + "`" + `admin` + "`" + ` (docs/auth.md). IDs are global: each carries its type prefix (` + "`" + `ord_` + "`" + `, ` + "`" + `usr_` + "`" + `, ` + "`" + `prd_` + "`" + `, ` + "`" + `rev_` + "`" + `,
@@ -1142,7 +1167,7 @@ Entry points of the web admin, for staff: each needs an access token with the ` 
 """
 type Query {
   "Any object with a global id: an order, customer, product, review or payment; null when none has that id."
-  node("Global id, e.g. ` + "`" + `ord_00001` + "`" + ` or ` + "`" + `prd_0001` + "`" + `." id: ID!): Node
+  node("Global id, e.g. ` + "`" + `ord_00001` + "`" + ` or ` + "`" + `prd_0001` + "`" + `." id: ID!): Node @cacheControl(maxAge: 10, scope: PRIVATE)
   "Orders, filtered and sorted, a page at a time."
   orders(
     "Which orders; all when absent."
@@ -1153,7 +1178,7 @@ type Query {
     after: String
     "Sort order; newest first when absent."
     orderBy: OrderOrder
-  ): OrderConnection!
+  ): OrderConnection! @cacheControl(maxAge: 10, scope: PRIVATE)
   "One order by id, or null (with a NOT_FOUND error)."
   order("Order id, e.g. ` + "`" + `ord_00001` + "`" + `." id: ID!): Order
   "Customer accounts, a page at a time, sorted by id."
@@ -1164,7 +1189,7 @@ type Query {
     first: Int = 20
     "Cursor after which the page starts."
     after: String
-  ): CustomerConnection!
+  ): CustomerConnection! @cacheControl(maxAge: 10, scope: PRIVATE)
   "One customer by id, or null (with a NOT_FOUND error)."
   customer("User id, e.g. ` + "`" + `usr_0001` + "`" + `." id: ID!): Customer
   "Products, a page at a time, sorted by id."
@@ -1177,7 +1202,7 @@ type Query {
     first: Int = 20
     "Cursor after which the page starts."
     after: String
-  ): ProductConnection!
+  ): ProductConnection! @cacheControl(maxAge: 60)
   "One product by id, or null (with a NOT_FOUND error)."
   product("Product id, e.g. ` + "`" + `prd_0001` + "`" + `." id: ID!): Product
   "Reviews, newest first, for moderation."
@@ -1190,7 +1215,7 @@ type Query {
     first: Int = 20
     "Cursor after which the page starts."
     after: String
-  ): ReviewConnection!
+  ): ReviewConnection! @cacheControl(maxAge: 30)
 }
 
 """
@@ -1219,7 +1244,7 @@ interface Node {
 """
 A customer's order with everything support needs to handle it.
 """
-type Order implements Node {
+type Order implements Node @cacheControl(maxAge: 10, scope: PRIVATE) {
   "Order id, e.g. ` + "`" + `ord_00001` + "`" + `."
   id: ID!
   "Where the order is in its life cycle."
@@ -1241,7 +1266,7 @@ type Order implements Node {
 """
 One line of an order.
 """
-type OrderItem {
+type OrderItem @cacheControl(inheritMaxAge: true) {
   "The product; null when the catalog no longer has it or cannot answer."
   product: Product
   "How many were ordered."
@@ -1311,7 +1336,7 @@ enum OrderDirection {
 """
 A customer account.
 """
-type Customer implements Node {
+type Customer implements Node @cacheControl(maxAge: 10, scope: PRIVATE) {
   "User id, e.g. ` + "`" + `usr_0001` + "`" + `."
   id: ID!
   "Full name."
@@ -1330,7 +1355,7 @@ type Customer implements Node {
     first: Int = 20
     "Cursor after which the page starts."
     after: String
-  ): OrderConnection!
+  ): OrderConnection! @cacheControl(maxAge: 10, scope: PRIVATE)
 }
 
 """
@@ -1346,7 +1371,7 @@ enum PlanTier {
 """
 A catalog product with stock and reviews.
 """
-type Product implements Node {
+type Product implements Node @cacheControl(maxAge: 60) {
   "Product id, e.g. ` + "`" + `prd_0001` + "`" + `."
   id: ID!
   "Display name."
@@ -1364,9 +1389,9 @@ type Product implements Node {
   "When the product was added."
   createdAt: DateTime!
   "Stock per warehouse; null when the product has no stock record or inventory cannot answer."
-  inventory: Inventory
+  inventory: Inventory @cacheControl(maxAge: 5)
   "Approved reviews summarised; null when reviews cannot answer."
-  rating: RatingSummary
+  rating: RatingSummary @cacheControl(maxAge: 30)
   "Reviews of this product, newest first."
   reviews(
     "Only reviews in this state; all when absent."
@@ -1375,7 +1400,7 @@ type Product implements Node {
     first: Int = 20
     "Cursor after which the page starts."
     after: String
-  ): ReviewConnection!
+  ): ReviewConnection! @cacheControl(maxAge: 30)
 }
 
 """
@@ -1391,7 +1416,7 @@ type Inventory {
 """
 Stock of one product in one warehouse.
 """
-type WarehouseStock {
+type WarehouseStock @cacheControl(inheritMaxAge: true) {
   "Warehouse code: ` + "`" + `ams` + "`" + `, ` + "`" + `nyc` + "`" + ` or ` + "`" + `sgp` + "`" + `."
   warehouse: String!
   "Units on hand."
@@ -1411,7 +1436,7 @@ type RatingSummary {
 """
 A payment for an order.
 """
-type Payment implements Node {
+type Payment implements Node @cacheControl(maxAge: 10, scope: PRIVATE) {
   "Payment id, e.g. ` + "`" + `pay_00001` + "`" + `."
   id: ID!
   "State of the payment."
@@ -1447,7 +1472,7 @@ enum PaymentStatus {
 """
 A refund of (part of) a payment.
 """
-type Refund {
+type Refund @cacheControl(inheritMaxAge: true) {
   "Refund id, e.g. ` + "`" + `ref_00001` + "`" + `."
   id: ID!
   "Amount refunded."
@@ -1461,7 +1486,7 @@ type Refund {
 """
 A customer's review of a product.
 """
-type Review implements Node {
+type Review implements Node @cacheControl(maxAge: 30) {
   "Review id, e.g. ` + "`" + `rev_000001` + "`" + `."
   id: ID!
   "The product reviewed; null when the catalog cannot answer."
@@ -1495,7 +1520,7 @@ enum ReviewStatus {
 """
 A page of orders.
 """
-type OrderConnection {
+type OrderConnection @cacheControl(inheritMaxAge: true) {
   "The orders of this page with their cursors."
   edges: [OrderEdge!]!
   "Pagination state."
@@ -1507,7 +1532,7 @@ type OrderConnection {
 """
 An order and its cursor.
 """
-type OrderEdge {
+type OrderEdge @cacheControl(inheritMaxAge: true) {
   "Opaque cursor of this edge."
   cursor: String!
   "The order."
@@ -1517,7 +1542,7 @@ type OrderEdge {
 """
 A page of customers.
 """
-type CustomerConnection {
+type CustomerConnection @cacheControl(inheritMaxAge: true) {
   "The customers of this page with their cursors."
   edges: [CustomerEdge!]!
   "Pagination state."
@@ -1529,7 +1554,7 @@ type CustomerConnection {
 """
 A customer and its cursor.
 """
-type CustomerEdge {
+type CustomerEdge @cacheControl(inheritMaxAge: true) {
   "Opaque cursor of this edge."
   cursor: String!
   "The customer."
@@ -1539,7 +1564,7 @@ type CustomerEdge {
 """
 A page of products.
 """
-type ProductConnection {
+type ProductConnection @cacheControl(inheritMaxAge: true) {
   "The products of this page with their cursors."
   edges: [ProductEdge!]!
   "Pagination state."
@@ -1551,7 +1576,7 @@ type ProductConnection {
 """
 A product and its cursor.
 """
-type ProductEdge {
+type ProductEdge @cacheControl(inheritMaxAge: true) {
   "Opaque cursor of this edge."
   cursor: String!
   "The product."
@@ -1561,7 +1586,7 @@ type ProductEdge {
 """
 A page of reviews.
 """
-type ReviewConnection {
+type ReviewConnection @cacheControl(inheritMaxAge: true) {
   "The reviews of this page with their cursors."
   edges: [ReviewEdge!]!
   "Pagination state."
@@ -1573,7 +1598,7 @@ type ReviewConnection {
 """
 A review and its cursor.
 """
-type ReviewEdge {
+type ReviewEdge @cacheControl(inheritMaxAge: true) {
   "Opaque cursor of this edge."
   cursor: String!
   "The review."
@@ -9189,6 +9214,22 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOCacheControlScope2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐCacheControlScope(ctx context.Context, v any) (*model.CacheControlScope, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CacheControlScope)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCacheControlScope2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐCacheControlScope(ctx context.Context, sel ast.SelectionSet, v *model.CacheControlScope) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOCustomer2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐCustomer(ctx context.Context, sel ast.SelectionSet, v *model.Customer) graphql.Marshaler {

@@ -44,11 +44,19 @@ func NewWithConfig(t testing.TB, configure func(*config.Config), opts ...service
 		cfg.Upstream = up
 		cfg.OIDC.Issuer, cfg.OIDC.Audience = oidc.Issuer, oidc.Audience
 		cfg.PlaygroundTokenURL = ""
+		// Caching is off unless a test turns it on: call counts stay those of
+		// the loaders alone.
+		cfg.Cache.Enabled, cfg.Cache.Response = false, false
 		if configure != nil {
 			configure(&cfg)
 		}
 		logger := slog.New(slog.DiscardHandler)
-		clients, err := upstream.New(cfg.Upstream, bff.UpstreamOptions(logger, nil)...)
+		c, closeCache, err := bff.NewCache(cfg.Config, logger, nil)
+		if err != nil {
+			return nil, err
+		}
+		t.Cleanup(func() { _ = closeCache() })
+		clients, err := upstream.New(cfg.Upstream, append(bff.UpstreamOptions(logger, nil), upstream.WithCache(c))...)
 		if err != nil {
 			return nil, err
 		}

@@ -6,11 +6,15 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/frontdesk/frontdesk/shared/cache"
 	"github.com/frontdesk/frontdesk/shared/restclient"
 )
 
 // Service is the logical name of the catalog upstream.
 const Service = "catalog"
+
+// ProductKind is a product in the entity cache: the same for every caller.
+var ProductKind = cache.Kind{Name: "product", Service: Service, Scope: cache.Public}
 
 // Product is a catalog product.
 type Product struct {

@@ -6,11 +6,16 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/frontdesk/frontdesk/shared/cache"
 	"github.com/frontdesk/frontdesk/shared/restclient"
 )
 
 // Service is the logical name of the inventory upstream.
 const Service = "inventory"
+
+// StockKind is a product's stock record in the entity cache, by product id:
+// the same for every caller.
+var StockKind = cache.Kind{Name: "stock", Service: Service, Scope: cache.Public}
 
 // Stock is a product's stock in every warehouse.
 type Stock struct {
@@ -33,10 +38,14 @@ type Adjustment struct {
 }
 
 // Client calls the inventory service.
-type Client struct{ rc *restclient.Client }
+type Client struct {
+	rc    *restclient.Client
+	cache *cache.Cache
+}
 
-// New returns an inventory client over rc.
-func New(rc *restclient.Client) *Client { return &Client{rc: rc} }
+// New returns an inventory client over rc; its writes evict what they
+// change from c (nil: no cache).
+func New(rc *restclient.Client, c *cache.Cache) *Client { return &Client{rc: rc, cache: c} }
 
 // BatchGet returns the stock records of the given products that have one, in no promised order.
 func (c *Client) BatchGet(ctx context.Context, productIDs []string) ([]Stock, error) {
@@ -51,5 +60,8 @@ func (c *Client) BatchGet(ctx context.Context, productIDs []string) ([]Stock, er
 func (c *Client) Adjust(ctx context.Context, productID string, a Adjustment) (Stock, error) {
 	var out Stock
 	err := c.rc.Do(ctx, http.MethodPost, "/stock/"+url.PathEscape(productID)+"/adjustments", nil, a, &out)
+	if cache.WriteMayHaveApplied(err) {
+		c.cache.Evict(ctx, StockKind, productID)
+	}
 	return out, err
 }

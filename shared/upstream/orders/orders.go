@@ -8,11 +8,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frontdesk/frontdesk/shared/cache"
 	"github.com/frontdesk/frontdesk/shared/restclient"
 )
 
 // Service is the logical name of the orders upstream.
 const Service = "orders"
+
+// OrderKind is an order in the entity cache: a customer's own data, cached
+// per caller.
+var OrderKind = cache.Kind{Name: "order", Service: Service, Scope: cache.Private}
 
 // Order is a customer's order.
 type Order struct {
@@ -63,10 +68,14 @@ type NewOrder struct {
 }
 
 // Client calls the orders service.
-type Client struct{ rc *restclient.Client }
+type Client struct {
+	rc    *restclient.Client
+	cache *cache.Cache
+}
 
-// New returns an orders client over rc.
-func New(rc *restclient.Client) *Client { return &Client{rc: rc} }
+// New returns an orders client over rc; its writes evict what they change
+// from c (nil: no cache).
+func New(rc *restclient.Client, c *cache.Cache) *Client { return &Client{rc: rc, cache: c} }
 
 // BatchGet returns the orders with the given ids that exist, in no promised order.
 func (c *Client) BatchGet(ctx context.Context, ids []string) ([]Order, error) {
@@ -98,6 +107,9 @@ func (c *Client) List(ctx context.Context, p ListParams) (Page, error) {
 func (c *Client) Create(ctx context.Context, o NewOrder) (Order, error) {
 	var out Order
 	err := c.rc.Do(ctx, http.MethodPost, "/orders", nil, o, &out)
+	if cache.WriteMayHaveApplied(err) {
+		c.cache.Evict(ctx, OrderKind) // a new order changes the lists of orders
+	}
 	return out, err
 }
 
@@ -105,5 +117,8 @@ func (c *Client) Create(ctx context.Context, o NewOrder) (Order, error) {
 func (c *Client) SetStatus(ctx context.Context, id, status string) (Order, error) {
 	var out Order
 	err := c.rc.Do(ctx, http.MethodPatch, "/orders/"+url.PathEscape(id), nil, map[string]string{"status": status}, &out)
+	if cache.WriteMayHaveApplied(err) {
+		c.cache.Evict(ctx, OrderKind, id)
+	}
 	return out, err
 }

@@ -7,11 +7,16 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/frontdesk/frontdesk/shared/cache"
 	"github.com/frontdesk/frontdesk/shared/restclient"
 )
 
 // Service is the logical name of the payments upstream.
 const Service = "payments"
+
+// PaymentKind is a payment in the entity cache: a customer's own data,
+// cached per caller.
+var PaymentKind = cache.Kind{Name: "payment", Service: Service, Scope: cache.Private}
 
 // Payment is the payment of an order.
 type Payment struct {
@@ -36,10 +41,14 @@ type Refund struct {
 }
 
 // Client calls the payments service.
-type Client struct{ rc *restclient.Client }
+type Client struct {
+	rc    *restclient.Client
+	cache *cache.Cache
+}
 
-// New returns a payments client over rc.
-func New(rc *restclient.Client) *Client { return &Client{rc: rc} }
+// New returns a payments client over rc; its writes evict what they change
+// from c (nil: no cache).
+func New(rc *restclient.Client, c *cache.Cache) *Client { return &Client{rc: rc, cache: c} }
 
 // BatchGet returns the payments with the given ids that exist, in no promised order.
 func (c *Client) BatchGet(ctx context.Context, ids []string) ([]Payment, error) {
@@ -55,5 +64,8 @@ func (c *Client) Refund(ctx context.Context, id string, amountCents int, reason 
 	var out Payment
 	body := map[string]any{"amountCents": amountCents, "reason": reason}
 	err := c.rc.Do(ctx, http.MethodPost, "/payments/"+url.PathEscape(id)+"/refunds", nil, body, &out)
+	if cache.WriteMayHaveApplied(err) {
+		c.cache.Evict(ctx, PaymentKind, id)
+	}
 	return out, err
 }

@@ -7,11 +7,16 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/frontdesk/frontdesk/shared/cache"
 	"github.com/frontdesk/frontdesk/shared/restclient"
 )
 
 // Service is the logical name of the reviews upstream.
 const Service = "reviews"
+
+// SummaryKind is a product's review summary in the entity cache, by product
+// id: the same for every caller.
+var SummaryKind = cache.Kind{Name: "review summary", Service: Service, Scope: cache.Public}
 
 // Review is a customer's review of a product.
 type Review struct {
@@ -54,10 +59,14 @@ type NewReview struct {
 }
 
 // Client calls the reviews service.
-type Client struct{ rc *restclient.Client }
+type Client struct {
+	rc    *restclient.Client
+	cache *cache.Cache
+}
 
-// New returns a reviews client over rc.
-func New(rc *restclient.Client) *Client { return &Client{rc: rc} }
+// New returns a reviews client over rc; its writes evict what they change
+// from c (nil: no cache).
+func New(rc *restclient.Client, c *cache.Cache) *Client { return &Client{rc: rc, cache: c} }
 
 // Summary returns one product's review summary. The service has no batch
 // endpoint for it; loaders call this once per key, in bounded parallel.
@@ -91,6 +100,9 @@ func (c *Client) Get(ctx context.Context, id string) (Review, error) {
 func (c *Client) Create(ctx context.Context, r NewReview) (Review, error) {
 	var out Review
 	err := c.rc.Do(ctx, http.MethodPost, "/reviews", nil, r, &out)
+	if cache.WriteMayHaveApplied(err) {
+		c.cache.Evict(ctx, SummaryKind) // a new review changes the lists of reviews
+	}
 	return out, err
 }
 
@@ -98,5 +110,14 @@ func (c *Client) Create(ctx context.Context, r NewReview) (Review, error) {
 func (c *Client) SetStatus(ctx context.Context, id, status string) (Review, error) {
 	var out Review
 	err := c.rc.Do(ctx, http.MethodPatch, "/reviews/"+url.PathEscape(id), nil, map[string]string{"status": status}, &out)
+	if cache.WriteMayHaveApplied(err) {
+		// The summary of the review's product changes; when the answer was
+		// lost its product is unknown, and only the lists are invalidated.
+		var ids []string
+		if err == nil {
+			ids = append(ids, out.ProductID)
+		}
+		c.cache.Evict(ctx, SummaryKind, ids...)
+	}
 	return out, err
 }

@@ -6,11 +6,16 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/frontdesk/frontdesk/shared/cache"
 	"github.com/frontdesk/frontdesk/shared/restclient"
 )
 
 // Service is the logical name of the users upstream.
 const Service = "users"
+
+// UserKind is a user account in the entity cache: the service answers each
+// caller with its own view, so it is cached per caller.
+var UserKind = cache.Kind{Name: "user", Service: Service, Scope: cache.Private}
 
 // User is a user account.
 type User struct {
