@@ -18,8 +18,12 @@ import (
 // variables) through bff-mobile's whole handler, in-process, against the
 // demo services on httptest servers without injected latency: ns/op is the
 // CPU cost of one home screen, upstream services included. "loaders" is the
-// production configuration; "no-loaders" is the N+1 baseline
-// (LOADER_DISABLED). Neither uses a response cache.
+// production configuration without caches; "no-loaders" is the N+1 baseline
+// (LOADER_DISABLED); both run with the caches off (the kit's default), so
+// every query calls the upstreams. "cached" turns the entity and response
+// caches on (in memory): home is private (maxAge 10 s), so every query after
+// the first is a response-cache hit of usr_0001's own copy and calls no
+// upstream.
 func BenchmarkHome(b *testing.B) {
 	src, err := os.ReadFile(filepath.Join("..", "..", "testdata", "operations", "home.graphql"))
 	if err != nil {
@@ -32,15 +36,28 @@ func BenchmarkHome(b *testing.B) {
 	for _, tc := range []struct {
 		name     string
 		disabled bool
+		cached   bool
 	}{
-		{"loaders", false},
-		{"no-loaders", true},
+		{"loaders", false, false},
+		{"no-loaders", true, false},
+		{"cached", false, true},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			kit := graphtest.NewWithConfig(b, func(c *config.Config) {
 				c.Loader.Disabled = tc.disabled
 				c.RateLimit.Enabled = false // a benchmark's caller is far over any tier budget
+				if tc.cached {
+					c.Cache.Enabled, c.Cache.Response = true, true
+				}
 			})
+			if tc.cached {
+				benchPost(b, kit, body) // the miss that fills the cache
+				kit.ResetCalls()
+				benchPost(b, kit, body)
+				if calls := kit.CallsByService(); len(calls) != 0 {
+					b.Fatalf("a repeated home query called the upstreams: %v", calls)
+				}
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				benchPost(b, kit, body)

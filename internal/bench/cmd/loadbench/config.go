@@ -58,7 +58,7 @@ func parseConfig(args []string, output io.Writer) (config, error) {
 	fs.StringVar(&c.webApp, "web-app", "bff-web/internal/app/app.go", "Go file declaring bff-web's ExampleQuery (the 50-order query)")
 	fs.StringVar(&c.command, "command", "make bench", "the command to record in the report")
 	fs.Var((*envList)(&c.bffEnv), "bff-env", "extra KEY=VALUE for every BFF (repeatable)")
-	only := fs.String("scenarios", "", "comma-separated scenarios to run (home, orders, catalog, ceiling); default all")
+	only := fs.String("scenarios", "", "comma-separated scenarios to run (home, orders, cached, ceiling); default all")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}

@@ -12,10 +12,11 @@ import (
 	"time"
 )
 
-// bffs are the BFF processes of a run: each BFF with loaders, and again
-// with LOADER_DISABLED.
+// bffs are the BFF processes of a run: each BFF with loaders and its caches
+// off, again with LOADER_DISABLED (caches off), and bff-mobile with its
+// caches on for the cached scenario.
 type bffs struct {
-	procs map[string]*process // by key: "mobile", "web", "mobile-naive", "web-naive"
+	procs map[string]*process // by key: bffKeys
 	urls  map[string]string   // base URL by the same key
 }
 
@@ -57,8 +58,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fmt.Fprintf(stdout, "demo services on %s … %s, issuer %s, %v latency per call\n", urls["users"], urls["payments"], urls["issuer"], cfg.latency)
 
 	b := bffs{procs: map[string]*process{}, urls: map[string]string{}}
-	for _, key := range []string{"mobile", "web", "mobile-naive", "web-naive"} {
-		bin, naive := "bff-mobile", false
+	for _, key := range bffKeys {
+		bin, naive, cached := "bff-mobile", false, false
 		switch key {
 		case "web":
 			bin = "bff-web"
@@ -66,8 +67,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			naive = true
 		case "web-naive":
 			bin, naive = "bff-web", true
+		case "mobile-cached":
+			cached = true
 		}
-		p, u, err := startBFF(procCtx, bin+map[bool]string{true: " (loaders disabled)"}[naive], filepath.Join(cfg.bin, bin), bffEnv(base, cfg, urls, naive))
+		name := bin + " (caches off)"
+		switch {
+		case naive:
+			name = bin + " (loaders disabled)"
+		case cached:
+			name = bin + " (caches on)"
+		}
+		p, u, err := startBFF(procCtx, name, filepath.Join(cfg.bin, bin), bffEnv(base, cfg, urls, naive, cached))
 		if p != nil {
 			started = append(started, p)
 		}
@@ -76,7 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		b.procs[key], b.urls[key] = p, u
 	}
-	fmt.Fprintf(stdout, "bff-mobile %s (naive %s), bff-web %s (naive %s)\n", b.urls["mobile"], b.urls["mobile-naive"], b.urls["web"], b.urls["web-naive"])
+	fmt.Fprintf(stdout, "bff-mobile %s (naive %s, caches on %s), bff-web %s (naive %s)\n", b.urls["mobile"], b.urls["mobile-naive"], b.urls["mobile-cached"], b.urls["web"], b.urls["web-naive"])
 
 	scenarios, err := newScenarios(ctx, cfg, urls)
 	if err != nil {
@@ -122,6 +132,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return nil
 }
 
+// bffKeys are the BFF processes a run starts.
+var bffKeys = []string{"mobile", "web", "mobile-naive", "web-naive", "mobile-cached"}
+
 // childEnv is the environment every child starts from: nothing of the
 // caller's but where programs and home are, so a REDIS_ADDR or OIDC_ISSUER
 // of the shell cannot change what is measured.
@@ -137,8 +150,11 @@ func childEnv(getenv func(string) string) []string {
 
 // bffEnv is a BFF's environment: free loopback port, no metrics listener,
 // warnings only, the demo issuer and services, no rate limits (the load is
-// far over any tier budget), then cfg.bffEnv.
-func bffEnv(base []string, cfg config, urls map[string]string, naive bool) []string {
+// far over any tier budget), the caches off unless cached (a private home or
+// orders answer repeated by one caller would be a response-cache hit, and
+// entity hits would hide upstream calls: those scenarios measure the
+// uncached path), then cfg.bffEnv.
+func bffEnv(base []string, cfg config, urls map[string]string, naive, cached bool) []string {
 	env := append(slices.Clone(base),
 		"FRONTDESK_ENV=development",
 		"ADDR=127.0.0.1:0",
@@ -153,6 +169,11 @@ func bffEnv(base []string, cfg config, urls map[string]string, naive bool) []str
 		"REVIEWS_URL="+urls["reviews"],
 		"PAYMENTS_URL="+urls["payments"],
 	)
+	if cached {
+		env = append(env, "CACHE_ENABLED=true", "RESPONSE_CACHE_ENABLED=true") // the defaults, in memory
+	} else {
+		env = append(env, "CACHE_ENABLED=false", "RESPONSE_CACHE_ENABLED=false")
+	}
 	if naive {
 		env = append(env, "LOADER_DISABLED=true") // nothing else differs
 	}
@@ -198,6 +219,11 @@ func probe(ctx context.Context, scenarios []*scenario, b bffs, counter callCount
 			t, err := targetOf(s, v, b, client)
 			if err != nil {
 				return err
+			}
+			if s.Cached && v != variantFloor {
+				if a := attackOnce(ctx, t); a.ok != 1 { // fills the cache
+					return fmt.Errorf("%s %s does not answer cleanly: %s", s.Name, v, a.errorSample)
+				}
 			}
 			before, err := counter.snapshot(ctx)
 			if err != nil {
