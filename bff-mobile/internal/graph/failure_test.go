@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"maps"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,22 +19,13 @@ import (
 	"github.com/frontdesk/frontdesk/services/servicestest"
 	"github.com/frontdesk/frontdesk/shared/bfftest"
 	"github.com/frontdesk/frontdesk/shared/gqlerr"
+	"github.com/frontdesk/frontdesk/shared/ratelimit/ratelimittest"
 )
 
 // The failure tests drive bff-mobile through the demo services' fault knobs
 // and replacement handlers: partial results, the HTTP status of an answer
 // with nothing usable left, retries of reads only, and a sweep of every
 // error path for internal details.
-
-// upstreamSecret marks text only an upstream's answer holds; it must never
-// reach a client.
-const upstreamSecret = "upstream-secret-body-7c1f"
-
-// leaks are what no answer of the BFF may contain.
-var leaks = []string{
-	"127.0.0.1", "http://", "localhost", "dial tcp", "connection refused", "goroutine", ".go:", "panic",
-	"Did you mean", "fault injection", "is down", upstreamSecret, "invalid character", "unexpected EOF",
-}
 
 // fast keeps failing upstream calls quick: no waits between retries.
 func fast(c *config.Config) { c.Upstream.RetryBackoff = time.Millisecond }
@@ -85,16 +75,7 @@ func checkAnswer(t *testing.T, resp bfftest.Response, status int, data string, w
 	if !slices.Equal(got, want) {
 		t.Errorf("errors = %+v\nwant %+v", got, want)
 	}
-	assertNoLeak(t, resp.Body)
-}
-
-func assertNoLeak(t *testing.T, body []byte) {
-	t.Helper()
-	for _, s := range leaks {
-		if bytes.Contains(body, []byte(s)) {
-			t.Errorf("the answer contains %q:\n%s", s, body)
-		}
-	}
+	bfftest.AssertNoLeak(t, resp.Body)
 }
 
 // TestFailurePartialResults: a service that is down nulls only the fields
@@ -177,7 +158,7 @@ func TestFailureNothingUsable(t *testing.T) {
 		},
 		{
 			name:  "catalog answering malformed JSON",
-			opts:  []servicestest.Option{catalogAnswering(200, `{"id":"prd_0078","name":"`+upstreamSecret, "Content-Type", "application/json")},
+			opts:  []servicestest.Option{bfftest.Answering("catalog", 200, `{"id":"prd_0078","name":"`+bfftest.UpstreamSecret, "Content-Type", "application/json")},
 			query: `{ product(id: "prd_0078") { id name } }`, status: http.StatusBadGateway, data: productNull,
 			want: wantError{`["product"]`, "UPSTREAM_BAD_RESPONSE", "catalog", "the catalog service gave an unusable answer"},
 		},
@@ -321,33 +302,9 @@ func TestFailureRetriesReadsOnly(t *testing.T) {
 			if got, want := kit.Upstreams.Routes(tt.service), map[string]int64{tt.route: 1}; !maps.Equal(got, want) {
 				t.Errorf("%s calls = %v, want %v", tt.service, got, want)
 			}
-			assertNoLeak(t, resp.Body)
+			bfftest.AssertNoLeak(t, resp.Body)
 		})
 	}
-}
-
-// closedURL returns the URL of a port nothing listens on.
-func closedURL(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := "http://" + ln.Addr().String()
-	_ = ln.Close()
-	return u
-}
-
-// catalogAnswering replaces the catalog with a handler that answers every
-// request with status and body.
-func catalogAnswering(status int, body string, header ...string) servicestest.Option {
-	return servicestest.WithHandler("catalog", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		for i := 0; i+1 < len(header); i += 2 {
-			w.Header().Set(header[i], header[i+1])
-		}
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(body))
-	}))
 }
 
 // TestFailureLeakSweep provokes every error path it can and checks that no
@@ -367,7 +324,7 @@ func TestFailureLeakSweep(t *testing.T) {
 			return kit.Do(req)
 		}
 	}
-	refused := closedURL(t)
+	refused := "http://" + ratelimittest.ClosedAddr(t)
 	tests := []struct {
 		name      string
 		configure func(*config.Config)
@@ -376,13 +333,13 @@ func TestFailureLeakSweep(t *testing.T) {
 	}{
 		{name: "service down", opts: []servicestest.Option{servicestest.WithFaults("catalog", ops.Faults{Down: true})}, do: graphql(product, nil)},
 		{name: "500", opts: []servicestest.Option{servicestest.WithFaults("catalog", ops.Faults{ErrorRate: 1})}, do: graphql(product, nil)},
-		{name: "500 with a body", opts: []servicestest.Option{catalogAnswering(500, `{"error":{"code":"internal","message":"`+upstreamSecret+` at http://10.0.0.7:3002"}}`, "Content-Type", "application/json")}, do: graphql(product, nil)},
-		{name: "429 with Retry-After", configure: func(c *config.Config) { c.Upstream.Retries = 1 }, opts: []servicestest.Option{catalogAnswering(429, upstreamSecret, "Retry-After", "1")}, do: graphql(product, nil)},
-		{name: "malformed JSON", opts: []servicestest.Option{catalogAnswering(200, `{"id":"prd_0078","name":"`+upstreamSecret, "Content-Type", "application/json")}, do: graphql(product, nil)},
-		{name: "unexpected JSON", opts: []servicestest.Option{catalogAnswering(200, `["`+upstreamSecret+`"]`, "Content-Type", "application/json")}, do: graphql(product, nil)},
+		{name: "500 with a body", opts: []servicestest.Option{bfftest.Answering("catalog", 500, `{"error":{"code":"internal","message":"`+bfftest.UpstreamSecret+` at http://10.0.0.7:3002"}}`, "Content-Type", "application/json")}, do: graphql(product, nil)},
+		{name: "429 with Retry-After", configure: func(c *config.Config) { c.Upstream.Retries = 1 }, opts: []servicestest.Option{bfftest.Answering("catalog", 429, bfftest.UpstreamSecret, "Retry-After", "1")}, do: graphql(product, nil)},
+		{name: "malformed JSON", opts: []servicestest.Option{bfftest.Answering("catalog", 200, `{"id":"prd_0078","name":"`+bfftest.UpstreamSecret, "Content-Type", "application/json")}, do: graphql(product, nil)},
+		{name: "unexpected JSON", opts: []servicestest.Option{bfftest.Answering("catalog", 200, `["`+bfftest.UpstreamSecret+`"]`, "Content-Type", "application/json")}, do: graphql(product, nil)},
 		{
 			name: "oversized body", configure: func(c *config.Config) { c.Upstream.MaxResponseBytes = 1 << 10 },
-			opts: []servicestest.Option{catalogAnswering(200, `{"id":"prd_0078","name":"`+strings.Repeat(upstreamSecret, 1<<8)+`"}`, "Content-Type", "application/json")},
+			opts: []servicestest.Option{bfftest.Answering("catalog", 200, `{"id":"prd_0078","name":"`+strings.Repeat(bfftest.UpstreamSecret, 1<<8)+`"}`, "Content-Type", "application/json")},
 			do:   graphql(product, nil),
 		},
 		{
@@ -390,7 +347,7 @@ func TestFailureLeakSweep(t *testing.T) {
 			opts: []servicestest.Option{servicestest.WithHandler("catalog", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				w.Header().Set("Content-Length", "4096")
-				_, _ = w.Write([]byte(`{"id":"prd_0078","name":"` + upstreamSecret))
+				_, _ = w.Write([]byte(`{"id":"prd_0078","name":"` + bfftest.UpstreamSecret))
 			}))},
 			do: graphql(product, nil),
 		},
@@ -413,7 +370,7 @@ func TestFailureLeakSweep(t *testing.T) {
 			configure: func(c *config.Config) { c.Upstream.BreakerFailures, c.Upstream.Retries = 1, 1 },
 			opts:      []servicestest.Option{servicestest.WithFaults("catalog", ops.Faults{Down: true})},
 			do: func(t *testing.T, kit *bfftest.Kit) bfftest.Response {
-				assertNoLeak(t, kit.Post(t, product, nil).Body)
+				bfftest.AssertNoLeak(t, kit.Post(t, product, nil).Body)
 				return kit.Post(t, product, nil)
 			},
 		},
@@ -448,7 +405,7 @@ func TestFailureLeakSweep(t *testing.T) {
 				}
 			}, tt.opts...)
 			resp := tt.do(t, kit)
-			assertNoLeak(t, resp.Body)
+			bfftest.AssertNoLeak(t, resp.Body)
 			a := decode(t, resp)
 			if len(a.Errors) == 0 {
 				t.Fatalf("no error in %s", resp.Body)

@@ -1,11 +1,8 @@
 package graph_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -15,107 +12,6 @@ import (
 	"github.com/frontdesk/frontdesk/shared/bfftest"
 )
 
-// edgeCase is one hostile or malformed request and the answer it must get.
-type edgeCase struct {
-	name        string
-	method      string // POST when empty
-	target      string // /graphql when empty
-	contentType string // application/json for POST when empty; "-" for none
-	accept      string // application/graphql-response+json when empty; "-" for none
-	header      map[string]string
-	body        string
-	wantStatus  int
-	wantCode    string // extensions.code of the first error
-	executed    bool   // the operation ran (refused by a resolver): "data" may be present
-}
-
-// gqlBody is a POST body for query with variables and extensions.
-func gqlBody(query string, vars, ext map[string]any) string {
-	b, _ := json.Marshal(map[string]any{"query": query, "variables": vars, "extensions": ext})
-	return string(b)
-}
-
-func repeat(format string, n int) string {
-	var b strings.Builder
-	for i := range n {
-		fmt.Fprintf(&b, format, i)
-	}
-	return b.String()
-}
-
-func (c edgeCase) request(t testing.TB) *http.Request {
-	method, target := c.method, c.target
-	if method == "" {
-		method = http.MethodPost
-	}
-	if target == "" {
-		target = "/graphql"
-	}
-	req := httptest.NewRequestWithContext(t.Context(), method, target, strings.NewReader(c.body))
-	switch {
-	case c.contentType == "" && method == http.MethodPost:
-		req.Header.Set("Content-Type", "application/json")
-	case c.contentType != "" && c.contentType != "-":
-		req.Header.Set("Content-Type", c.contentType)
-	}
-	switch c.accept {
-	case "":
-		req.Header.Set("Accept", "application/graphql-response+json")
-	case "-":
-	default:
-		req.Header.Set("Accept", c.accept)
-	}
-	for k, v := range c.header {
-		req.Header.Set(k, v)
-	}
-	return req
-}
-
-// leaks are what no answer may contain.
-var edgeLeaks = []string{"127.0.0.1", "http://", "goroutine", ".go:", "Did you mean", "panic"}
-
-// runEdgeCases sends every case to kit's real handler and checks status,
-// code, no upstream call, no internal detail and no echo of the body.
-func runEdgeCases(t *testing.T, kit *bfftest.Kit, cases []edgeCase) {
-	t.Helper()
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			kit.ResetCalls()
-			resp := kit.Do(c.request(t))
-			if resp.Status != c.wantStatus {
-				t.Errorf("status %d, want %d", resp.Status, c.wantStatus)
-			}
-			var body struct {
-				Errors []struct {
-					Message    string
-					Extensions struct{ Code string }
-				}
-			}
-			var raw map[string]json.RawMessage
-			if err := json.Unmarshal(resp.Body, &body); err != nil || json.Unmarshal(resp.Body, &raw) != nil {
-				t.Fatalf("not a JSON object: %v\n%.300s", err, resp.Body)
-			}
-			if len(body.Errors) == 0 || body.Errors[0].Extensions.Code != c.wantCode {
-				t.Errorf("errors %+v, want first code %s\n%.300s", body.Errors, c.wantCode, resp.Body)
-			}
-			if _, ok := raw["data"]; ok && !c.executed {
-				t.Errorf("a data entry in an answer to a request that never ran: %.300s", resp.Body)
-			}
-			if calls := kit.CallsByService(); len(calls) != 0 {
-				t.Errorf("upstream calls %v, want none", calls)
-			}
-			for _, leak := range edgeLeaks {
-				if bytes.Contains(resp.Body, []byte(leak)) {
-					t.Errorf("answer contains %q: %.300s", leak, resp.Body)
-				}
-			}
-			if len(c.body) >= 48 && bytes.Contains(resp.Body, []byte(c.body[:48])) {
-				t.Errorf("answer echoes the request body: %.300s", resp.Body)
-			}
-		})
-	}
-}
-
 func TestEdgeRejections(t *testing.T) {
 	kit := graphtest.New(t)
 	const json = "application/json"
@@ -124,63 +20,63 @@ func TestEdgeRejections(t *testing.T) {
 	for i := 1; i <= 30; i++ {
 		fanOut += fmt.Sprintf(" fragment F%d on Query { ...F%d ...F%d }", i, i-1, i-1)
 	}
-	cases := []edgeCase{
-		{name: "deep nesting", body: gqlBody(nested, nil, nil), wantStatus: 400, wantCode: "QUERY_LIMIT_EXCEEDED"},
-		{name: "deep nesting, application/json", accept: json, body: gqlBody(nested, nil, nil), wantStatus: 200, wantCode: "QUERY_LIMIT_EXCEEDED"},
-		{name: "1 MB query", body: gqlBody("{ "+strings.Repeat("id ", 340_000)+"}", nil, nil), wantStatus: 400, wantCode: "QUERY_LIMIT_EXCEEDED"},
-		{name: "body over MAX_BODY_BYTES", body: gqlBody("{ "+strings.Repeat("id ", 400_000)+"}", nil, nil), wantStatus: 413, wantCode: "BAD_REQUEST"},
-		{name: "10,000 aliases", body: gqlBody("{ "+repeat("a%d: __typename ", 10_000)+"}", nil, nil), wantStatus: 400, wantCode: "QUERY_LIMIT_EXCEEDED"},
-		{name: "40 aliases", body: gqlBody("{ "+repeat("a%d: __typename ", 40)+"}", nil, nil), wantStatus: 400, wantCode: "QUERY_LIMIT_EXCEEDED"},
-		{name: "fragment cycle", body: gqlBody("query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }", nil, nil), wantStatus: 400, wantCode: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "fragment spreading itself", body: gqlBody("query { ...A } fragment A on Query { orders { totalCount } ...A }", nil, nil), wantStatus: 400, wantCode: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "exponential fragment fan-out", body: gqlBody(fanOut, nil, nil), wantStatus: 400, wantCode: "QUERY_LIMIT_EXCEEDED"},
-		{name: "too many fragments", body: gqlBody("{ __typename }"+repeat(" fragment F%d on Query { __typename }", 60), nil, nil), wantStatus: 400, wantCode: "QUERY_LIMIT_EXCEEDED"},
-		{name: "too many operations", body: gqlBody(repeat("query Q%d { __typename } ", 6), nil, nil), wantStatus: 400, wantCode: "QUERY_LIMIT_EXCEEDED"},
-		{name: "too many directives", body: gqlBody("{ __typename "+strings.Repeat("@include(if: true) ", 60)+"}", nil, nil), wantStatus: 400, wantCode: "QUERY_LIMIT_EXCEEDED"},
-		{name: "too many root fields", body: gqlBody("{ "+strings.Repeat("orders { totalCount } ", 11)+"}", nil, nil), wantStatus: 400, wantCode: "QUERY_LIMIT_EXCEEDED"},
-		{name: "huge first, 32 bits", body: gqlBody("{ orders(first: 2147483647) { totalCount } }", nil, nil), wantStatus: 200, wantCode: "BAD_USER_INPUT", executed: true},
+	cases := []bfftest.EdgeCase{
+		{Name: "deep nesting", Body: bfftest.GQLBody(nested, nil, nil), WantStatus: 400, WantCode: "QUERY_LIMIT_EXCEEDED"},
+		{Name: "deep nesting, application/json", Accept: json, Body: bfftest.GQLBody(nested, nil, nil), WantStatus: 200, WantCode: "QUERY_LIMIT_EXCEEDED"},
+		{Name: "1 MB query", Body: bfftest.GQLBody("{ "+strings.Repeat("id ", 340_000)+"}", nil, nil), WantStatus: 400, WantCode: "QUERY_LIMIT_EXCEEDED"},
+		{Name: "body over MAX_BODY_BYTES", Body: bfftest.GQLBody("{ "+strings.Repeat("id ", 400_000)+"}", nil, nil), WantStatus: 413, WantCode: "BAD_REQUEST"},
+		{Name: "10,000 aliases", Body: bfftest.GQLBody("{ "+bfftest.Repeat("a%d: __typename ", 10_000)+"}", nil, nil), WantStatus: 400, WantCode: "QUERY_LIMIT_EXCEEDED"},
+		{Name: "40 aliases", Body: bfftest.GQLBody("{ "+bfftest.Repeat("a%d: __typename ", 40)+"}", nil, nil), WantStatus: 400, WantCode: "QUERY_LIMIT_EXCEEDED"},
+		{Name: "fragment cycle", Body: bfftest.GQLBody("query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }", nil, nil), WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
+		{Name: "fragment spreading itself", Body: bfftest.GQLBody("query { ...A } fragment A on Query { orders { totalCount } ...A }", nil, nil), WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
+		{Name: "exponential fragment fan-out", Body: bfftest.GQLBody(fanOut, nil, nil), WantStatus: 400, WantCode: "QUERY_LIMIT_EXCEEDED"},
+		{Name: "too many fragments", Body: bfftest.GQLBody("{ __typename }"+bfftest.Repeat(" fragment F%d on Query { __typename }", 60), nil, nil), WantStatus: 400, WantCode: "QUERY_LIMIT_EXCEEDED"},
+		{Name: "too many operations", Body: bfftest.GQLBody(bfftest.Repeat("query Q%d { __typename } ", 6), nil, nil), WantStatus: 400, WantCode: "QUERY_LIMIT_EXCEEDED"},
+		{Name: "too many directives", Body: bfftest.GQLBody("{ __typename "+strings.Repeat("@include(if: true) ", 60)+"}", nil, nil), WantStatus: 400, WantCode: "QUERY_LIMIT_EXCEEDED"},
+		{Name: "too many root fields", Body: bfftest.GQLBody("{ "+strings.Repeat("orders { totalCount } ", 11)+"}", nil, nil), WantStatus: 400, WantCode: "QUERY_LIMIT_EXCEEDED"},
+		{Name: "huge first, 32 bits", Body: bfftest.GQLBody("{ orders(first: 2147483647) { totalCount } }", nil, nil), WantStatus: 200, WantCode: "BAD_USER_INPUT", Executed: true},
 		// gqlgen accepts a 64-bit literal (its Int is a Go int); the resolver refuses the page size.
-		{name: "64-bit int literal", body: gqlBody("{ orders(first: 9223372036854775807) { totalCount } }", nil, nil), wantStatus: 200, wantCode: "BAD_USER_INPUT", executed: true},
-		{name: "64-bit int variable", body: gqlBody("query($n: Int) { orders(first: $n) { totalCount } }", map[string]any{"n": int64(1) << 40}, nil), wantStatus: 400, wantCode: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "int variable beyond 64 bits", body: `{"query":"query($n: Int) { orders(first: $n) { totalCount } }","variables":{"n":1e30}}`, wantStatus: 400, wantCode: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "variables too large", body: gqlBody("query($s: String) { customers(search: $s) { totalCount } }", map[string]any{"s": strings.Repeat("x", 70_000)}, nil), wantStatus: 400, wantCode: "QUERY_LIMIT_EXCEEDED"},
-		{name: "variable list too long", body: gqlBody("query($x: [Int]) { __typename }", map[string]any{"x": make([]int, 101)}, nil), wantStatus: 400, wantCode: "QUERY_LIMIT_EXCEEDED"},
-		{name: "unknown persisted id", body: gqlBody("", nil, map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": strings.Repeat("ab", 32)}}), wantStatus: 404, wantCode: "PERSISTED_QUERY_NOT_FOUND"},
-		{name: "persisted id not matching its text", body: gqlBody("{ __typename }", nil, map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": strings.Repeat("ab", 32)}}), wantStatus: 400, wantCode: "BAD_REQUEST"},
-		{name: "persisted query malformed", body: gqlBody("{ __typename }", nil, map[string]any{"persistedQuery": "x"}), wantStatus: 400, wantCode: "BAD_REQUEST"},
-		{name: "malformed JSON", body: `{"query": "{ orders { totalCount } }"`, wantStatus: 400, wantCode: "BAD_REQUEST"},
-		{name: "JSON not an object", body: `"{ orders { totalCount } }"`, wantStatus: 400, wantCode: "BAD_REQUEST"},
-		{name: "query not a string", body: `{"query": 42}`, wantStatus: 400, wantCode: "BAD_REQUEST"},
-		{name: "variables not an object", body: `{"query": "{ __typename }", "variables": [1, 2]}`, wantStatus: 400, wantCode: "BAD_REQUEST"},
-		{name: "empty body", body: ``, wantStatus: 400, wantCode: "BAD_REQUEST"},
-		{name: "invalid UTF-8 in the document", body: "{\"query\": \"{ orders { totalCount \xff\xfe } }\"}", wantStatus: 400, wantCode: "GRAPHQL_PARSE_FAILED"},
-		{name: "invalid UTF-8 outside strings", body: "{\"query\": \"{ __typename }\" \xff}", wantStatus: 400, wantCode: "BAD_REQUEST"},
-		{name: "document does not parse", body: gqlBody("{ orders { totalCount ", nil, nil), wantStatus: 400, wantCode: "GRAPHQL_PARSE_FAILED"},
-		{name: "no document", body: `{}`, wantStatus: 400, wantCode: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "unknown operation name", body: `{"query": "query A { __typename }", "operationName": "B"}`, wantStatus: 400, wantCode: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "unknown field", body: gqlBody("{ ordrs { totalCount } }", nil, nil), wantStatus: 400, wantCode: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "unknown field, application/json", accept: json, body: gqlBody("{ ordrs { totalCount } }", nil, nil), wantStatus: 200, wantCode: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "unknown argument", body: gqlBody("{ orders(frist: 1) { totalCount } }", nil, nil), wantStatus: 400, wantCode: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "subscription", body: gqlBody("subscription { orders { totalCount } }", nil, nil), wantStatus: 400, wantCode: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "batched array", body: `[{"query": "{ __typename }"}, {"query": "{ __typename }"}]`, wantStatus: 400, wantCode: "BAD_REQUEST"},
-		{name: "text/plain (CSRF simple request)", contentType: "text/plain", body: gqlBody(`mutation { updateOrderStatus(input: {orderId: "ord_00001", status: CANCELLED}) { order { id } } }`, nil, nil), wantStatus: 415, wantCode: "BAD_REQUEST"},
-		{name: "form", contentType: "application/x-www-form-urlencoded", body: "query=%7B__typename%7D", wantStatus: 415, wantCode: "BAD_REQUEST"},
-		{name: "multipart", contentType: "multipart/form-data; boundary=x", body: "--x\r\n\r\n--x--", wantStatus: 415, wantCode: "BAD_REQUEST"},
-		{name: "application/graphql", contentType: "application/graphql", body: "{ __typename }", wantStatus: 415, wantCode: "BAD_REQUEST"},
-		{name: "no content type", contentType: "-", body: gqlBody("{ __typename }", nil, nil), wantStatus: 415, wantCode: "BAD_REQUEST"},
-		{name: "PUT", method: http.MethodPut, body: gqlBody("{ __typename }", nil, nil), wantStatus: 405, wantCode: "BAD_REQUEST"},
-		{name: "DELETE", method: http.MethodDelete, wantStatus: 405, wantCode: "BAD_REQUEST"},
-		{name: "PATCH", method: http.MethodPatch, body: gqlBody("{ __typename }", nil, nil), wantStatus: 405, wantCode: "BAD_REQUEST"},
-		{name: "OPTIONS preflight without an allow-list", method: http.MethodOptions, header: map[string]string{"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}, wantStatus: 405, wantCode: "BAD_REQUEST"},
-		{name: "GET mutation", method: http.MethodGet, target: "/graphql?query=" + url.QueryEscape(`mutation { updateOrderStatus(input: {orderId: "ord_00001", status: CANCELLED}) { order { id } } }`), wantStatus: 405, wantCode: "BAD_REQUEST"},
-		{name: "GET mutation by operation name", method: http.MethodGet, target: "/graphql?operationName=M&query=" + url.QueryEscape(`query Q { __typename } mutation M { updateOrderStatus(input: {orderId: "ord_00001", status: CANCELLED}) { order { id } } }`), wantStatus: 405, wantCode: "BAD_REQUEST"},
-		{name: "GET undecodable query string", method: http.MethodGet, target: "/graphql?query=%zz", wantStatus: 400, wantCode: "BAD_REQUEST"},
-		{name: "GET undecodable variables", method: http.MethodGet, target: "/graphql?query=%7B__typename%7D&variables=%7B%22a", wantStatus: 400, wantCode: "BAD_REQUEST"},
-		{name: "Accept neither JSON type", accept: "text/html", body: gqlBody("{ __typename }", nil, nil), wantStatus: 406, wantCode: "BAD_REQUEST"},
-		{name: "cross-site POST (CSRF)", header: map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, body: gqlBody(`mutation { updateOrderStatus(input: {orderId: "ord_00001", status: CANCELLED}) { order { id } } }`, nil, nil), wantStatus: 403, wantCode: "FORBIDDEN"},
-		{name: "forged token", header: map[string]string{"Authorization": "Bearer not.a.token"}, body: gqlBody("{ orders { totalCount } }", nil, nil), wantStatus: 401, wantCode: "UNAUTHENTICATED"},
+		{Name: "64-bit int literal", Body: bfftest.GQLBody("{ orders(first: 9223372036854775807) { totalCount } }", nil, nil), WantStatus: 200, WantCode: "BAD_USER_INPUT", Executed: true},
+		{Name: "64-bit int variable", Body: bfftest.GQLBody("query($n: Int) { orders(first: $n) { totalCount } }", map[string]any{"n": int64(1) << 40}, nil), WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
+		{Name: "int variable beyond 64 bits", Body: `{"query":"query($n: Int) { orders(first: $n) { totalCount } }","variables":{"n":1e30}}`, WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
+		{Name: "variables too large", Body: bfftest.GQLBody("query($s: String) { customers(search: $s) { totalCount } }", map[string]any{"s": strings.Repeat("x", 70_000)}, nil), WantStatus: 400, WantCode: "QUERY_LIMIT_EXCEEDED"},
+		{Name: "variable list too long", Body: bfftest.GQLBody("query($x: [Int]) { __typename }", map[string]any{"x": make([]int, 101)}, nil), WantStatus: 400, WantCode: "QUERY_LIMIT_EXCEEDED"},
+		{Name: "unknown persisted id", Body: bfftest.GQLBody("", nil, map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": strings.Repeat("ab", 32)}}), WantStatus: 404, WantCode: "PERSISTED_QUERY_NOT_FOUND"},
+		{Name: "persisted id not matching its text", Body: bfftest.GQLBody("{ __typename }", nil, map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": strings.Repeat("ab", 32)}}), WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "persisted query malformed", Body: bfftest.GQLBody("{ __typename }", nil, map[string]any{"persistedQuery": "x"}), WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "malformed JSON", Body: `{"query": "{ orders { totalCount } }"`, WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "JSON not an object", Body: `"{ orders { totalCount } }"`, WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "query not a string", Body: `{"query": 42}`, WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "variables not an object", Body: `{"query": "{ __typename }", "variables": [1, 2]}`, WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "empty body", Body: ``, WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "invalid UTF-8 in the document", Body: "{\"query\": \"{ orders { totalCount \xff\xfe } }\"}", WantStatus: 400, WantCode: "GRAPHQL_PARSE_FAILED"},
+		{Name: "invalid UTF-8 outside strings", Body: "{\"query\": \"{ __typename }\" \xff}", WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "document does not parse", Body: bfftest.GQLBody("{ orders { totalCount ", nil, nil), WantStatus: 400, WantCode: "GRAPHQL_PARSE_FAILED"},
+		{Name: "no document", Body: `{}`, WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
+		{Name: "unknown operation name", Body: `{"query": "query A { __typename }", "operationName": "B"}`, WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
+		{Name: "unknown field", Body: bfftest.GQLBody("{ ordrs { totalCount } }", nil, nil), WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
+		{Name: "unknown field, application/json", Accept: json, Body: bfftest.GQLBody("{ ordrs { totalCount } }", nil, nil), WantStatus: 200, WantCode: "GRAPHQL_VALIDATION_FAILED"},
+		{Name: "unknown argument", Body: bfftest.GQLBody("{ orders(frist: 1) { totalCount } }", nil, nil), WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
+		{Name: "subscription", Body: bfftest.GQLBody("subscription { orders { totalCount } }", nil, nil), WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
+		{Name: "batched array", Body: `[{"query": "{ __typename }"}, {"query": "{ __typename }"}]`, WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "text/plain (CSRF simple request)", ContentType: "text/plain", Body: bfftest.GQLBody(`mutation { updateOrderStatus(input: {orderId: "ord_00001", status: CANCELLED}) { order { id } } }`, nil, nil), WantStatus: 415, WantCode: "BAD_REQUEST"},
+		{Name: "form", ContentType: "application/x-www-form-urlencoded", Body: "query=%7B__typename%7D", WantStatus: 415, WantCode: "BAD_REQUEST"},
+		{Name: "multipart", ContentType: "multipart/form-data; boundary=x", Body: "--x\r\n\r\n--x--", WantStatus: 415, WantCode: "BAD_REQUEST"},
+		{Name: "application/graphql", ContentType: "application/graphql", Body: "{ __typename }", WantStatus: 415, WantCode: "BAD_REQUEST"},
+		{Name: "no content type", ContentType: "-", Body: bfftest.GQLBody("{ __typename }", nil, nil), WantStatus: 415, WantCode: "BAD_REQUEST"},
+		{Name: "PUT", Method: http.MethodPut, Body: bfftest.GQLBody("{ __typename }", nil, nil), WantStatus: 405, WantCode: "BAD_REQUEST"},
+		{Name: "DELETE", Method: http.MethodDelete, WantStatus: 405, WantCode: "BAD_REQUEST"},
+		{Name: "PATCH", Method: http.MethodPatch, Body: bfftest.GQLBody("{ __typename }", nil, nil), WantStatus: 405, WantCode: "BAD_REQUEST"},
+		{Name: "OPTIONS preflight without an allow-list", Method: http.MethodOptions, Header: map[string]string{"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}, WantStatus: 405, WantCode: "BAD_REQUEST"},
+		{Name: "GET mutation", Method: http.MethodGet, Target: "/graphql?query=" + url.QueryEscape(`mutation { updateOrderStatus(input: {orderId: "ord_00001", status: CANCELLED}) { order { id } } }`), WantStatus: 405, WantCode: "BAD_REQUEST"},
+		{Name: "GET mutation by operation name", Method: http.MethodGet, Target: "/graphql?operationName=M&query=" + url.QueryEscape(`query Q { __typename } mutation M { updateOrderStatus(input: {orderId: "ord_00001", status: CANCELLED}) { order { id } } }`), WantStatus: 405, WantCode: "BAD_REQUEST"},
+		{Name: "GET undecodable query string", Method: http.MethodGet, Target: "/graphql?query=%zz", WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "GET undecodable variables", Method: http.MethodGet, Target: "/graphql?query=%7B__typename%7D&variables=%7B%22a", WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "Accept neither JSON type", Accept: "text/html", Body: bfftest.GQLBody("{ __typename }", nil, nil), WantStatus: 406, WantCode: "BAD_REQUEST"},
+		{Name: "cross-site POST (CSRF)", Header: map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, Body: bfftest.GQLBody(`mutation { updateOrderStatus(input: {orderId: "ord_00001", status: CANCELLED}) { order { id } } }`, nil, nil), WantStatus: 403, WantCode: "FORBIDDEN"},
+		{Name: "forged token", Header: map[string]string{"Authorization": "Bearer not.a.token"}, Body: bfftest.GQLBody("{ orders { totalCount } }", nil, nil), WantStatus: 401, WantCode: "UNAUTHENTICATED"},
 	}
-	runEdgeCases(t, kit, cases)
+	bfftest.RunEdgeCases(t, kit, cases)
 }
 
 // TestProductionIntrospection: a BFF configured for production refuses
@@ -190,12 +86,12 @@ func TestProductionIntrospection(t *testing.T) {
 		c.Env = "production"
 		c.Server.Introspection, c.Server.Playground = false, false
 	})
-	runEdgeCases(t, kit, []edgeCase{
-		{name: "__schema", body: gqlBody("{ __schema { types { name } } }", nil, nil), wantStatus: 400, wantCode: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "__type", body: gqlBody(`{ __type(name: "Order") { fields { name } } }`, nil, nil), wantStatus: 400, wantCode: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "__schema over GET", method: http.MethodGet, target: "/graphql?query=" + url.QueryEscape("{ __schema { queryType { name } } }"), wantStatus: 400, wantCode: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "unknown field suggests nothing", body: gqlBody("{ ordrs { totalCount } }", nil, nil), wantStatus: 400, wantCode: "GRAPHQL_VALIDATION_FAILED"},
-		{name: "unknown enum value suggests nothing", body: gqlBody(`mutation { updateOrderStatus(input: {orderId: "ord_00001", status: CANCELED}) { order { id } } }`, nil, nil), wantStatus: 400, wantCode: "GRAPHQL_VALIDATION_FAILED"},
+	bfftest.RunEdgeCases(t, kit, []bfftest.EdgeCase{
+		{Name: "__schema", Body: bfftest.GQLBody("{ __schema { types { name } } }", nil, nil), WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
+		{Name: "__type", Body: bfftest.GQLBody(`{ __type(name: "Order") { fields { name } } }`, nil, nil), WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
+		{Name: "__schema over GET", Method: http.MethodGet, Target: "/graphql?query=" + url.QueryEscape("{ __schema { queryType { name } } }"), WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
+		{Name: "unknown field suggests nothing", Body: bfftest.GQLBody("{ ordrs { totalCount } }", nil, nil), WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
+		{Name: "unknown enum value suggests nothing", Body: bfftest.GQLBody(`mutation { updateOrderStatus(input: {orderId: "ord_00001", status: CANCELED}) { order { id } } }`, nil, nil), WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
 	})
 }
 
@@ -206,17 +102,17 @@ func BenchmarkRejections(b *testing.B) {
 	for i := 1; i <= 30; i++ {
 		fanOut += fmt.Sprintf(" fragment F%d on Query { ...F%d ...F%d }", i, i-1, i-1)
 	}
-	for _, c := range []edgeCase{
-		{name: "1MB", body: gqlBody("{ "+strings.Repeat("id ", 340_000)+"}", nil, nil)},
-		{name: "10k-aliases", body: gqlBody("{ "+repeat("a%d: __typename ", 10_000)+"}", nil, nil)},
-		{name: "deep", body: gqlBody(strings.Repeat("{ a ", 600)+strings.Repeat("} ", 600), nil, nil)},
-		{name: "fan-out", body: gqlBody(fanOut, nil, nil)},
-		{name: "cycle", body: gqlBody("query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }", nil, nil)},
-		{name: "batch", body: `[{"query": "{ __typename }"}, {"query": "{ __typename }"}]`},
+	for _, c := range []bfftest.EdgeCase{
+		{Name: "1MB", Body: bfftest.GQLBody("{ "+strings.Repeat("id ", 340_000)+"}", nil, nil)},
+		{Name: "10k-aliases", Body: bfftest.GQLBody("{ "+bfftest.Repeat("a%d: __typename ", 10_000)+"}", nil, nil)},
+		{Name: "deep", Body: bfftest.GQLBody(strings.Repeat("{ a ", 600)+strings.Repeat("} ", 600), nil, nil)},
+		{Name: "fan-out", Body: bfftest.GQLBody(fanOut, nil, nil)},
+		{Name: "cycle", Body: bfftest.GQLBody("query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }", nil, nil)},
+		{Name: "batch", Body: `[{"query": "{ __typename }"}, {"query": "{ __typename }"}]`},
 	} {
-		b.Run(c.name, func(b *testing.B) {
+		b.Run(c.Name, func(b *testing.B) {
 			for b.Loop() {
-				if resp := kit.Do(c.request(b)); resp.Status < 400 {
+				if resp := kit.Do(c.Request(b)); resp.Status < 400 {
 					b.Fatalf("accepted: %d", resp.Status)
 				}
 			}

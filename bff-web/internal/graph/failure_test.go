@@ -1,9 +1,7 @@
 package graph_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,22 +17,13 @@ import (
 	"github.com/frontdesk/frontdesk/services/servicestest"
 	"github.com/frontdesk/frontdesk/shared/bfftest"
 	"github.com/frontdesk/frontdesk/shared/gqlerr"
+	"github.com/frontdesk/frontdesk/shared/ratelimit/ratelimittest"
 )
 
 // The failure tests drive bff-web through the demo services' fault knobs
 // and replacement handlers: partial results, the HTTP status of an answer
 // with nothing usable left, retries of reads only, and a sweep of every
 // error path for internal details.
-
-// upstreamSecret marks text only an upstream's answer holds; it must never
-// reach a client.
-const upstreamSecret = "upstream-secret-body-7c1f"
-
-// leaks are what no answer of the BFF may contain.
-var leaks = []string{
-	"127.0.0.1", "http://", "localhost", "dial tcp", "connection refused", "goroutine", ".go:", "panic",
-	"Did you mean", "fault injection", "is down", upstreamSecret, "invalid character", "unexpected EOF",
-}
 
 // fast keeps failing upstream calls quick: no waits between retries.
 func fast(c *config.Config) { c.Upstream.RetryBackoff = time.Millisecond }
@@ -84,16 +73,7 @@ func checkAnswer(t *testing.T, resp bfftest.Response, status int, data string, w
 	if !slices.Equal(got, want) {
 		t.Errorf("errors = %+v\nwant %+v", got, want)
 	}
-	assertNoLeak(t, resp.Body)
-}
-
-func assertNoLeak(t *testing.T, body []byte) {
-	t.Helper()
-	for _, s := range leaks {
-		if bytes.Contains(body, []byte(s)) {
-			t.Errorf("the answer contains %q:\n%s", s, body)
-		}
-	}
+	bfftest.AssertNoLeak(t, resp.Body)
 }
 
 // TestFailurePartialResults: a service that is down nulls only the fields
@@ -201,7 +181,7 @@ func TestFailureNothingUsable(t *testing.T) {
 		},
 		{
 			name:  "orders answering malformed JSON",
-			opts:  []servicestest.Option{ordersAnswering(200, `{"id":"ord_00001","status":"`+upstreamSecret, "Content-Type", "application/json")},
+			opts:  []servicestest.Option{bfftest.Answering("orders", 200, `{"id":"ord_00001","status":"`+bfftest.UpstreamSecret, "Content-Type", "application/json")},
 			query: order, status: http.StatusBadGateway, data: orderNull,
 			want: []wantError{{`["order"]`, "UPSTREAM_BAD_RESPONSE", "orders", "the orders service gave an unusable answer"}},
 		},
@@ -301,33 +281,9 @@ func TestFailureRetriesReadsOnly(t *testing.T) {
 					t.Errorf("%s %s: %d attempts, want a mutation sent once", tt.service, route, n)
 				}
 			}
-			assertNoLeak(t, resp.Body)
+			bfftest.AssertNoLeak(t, resp.Body)
 		})
 	}
-}
-
-// closedURL returns the URL of a port nothing listens on.
-func closedURL(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := "http://" + ln.Addr().String()
-	_ = ln.Close()
-	return u
-}
-
-// ordersAnswering replaces the orders service with a handler that answers every
-// request with status and body.
-func ordersAnswering(status int, body string, header ...string) servicestest.Option {
-	return servicestest.WithHandler("orders", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		for i := 0; i+1 < len(header); i += 2 {
-			w.Header().Set(header[i], header[i+1])
-		}
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(body))
-	}))
 }
 
 // TestFailureLeakSweep provokes every error path it can and checks that no
@@ -347,7 +303,7 @@ func TestFailureLeakSweep(t *testing.T) {
 			return kit.Do(req)
 		}
 	}
-	refused := closedURL(t)
+	refused := "http://" + ratelimittest.ClosedAddr(t)
 	tests := []struct {
 		name      string
 		configure func(*config.Config)
@@ -356,13 +312,13 @@ func TestFailureLeakSweep(t *testing.T) {
 	}{
 		{name: "service down", opts: []servicestest.Option{servicestest.WithFaults("orders", ops.Faults{Down: true})}, do: graphql(order, nil)},
 		{name: "500", opts: []servicestest.Option{servicestest.WithFaults("orders", ops.Faults{ErrorRate: 1})}, do: graphql(order, nil)},
-		{name: "500 with a body", opts: []servicestest.Option{ordersAnswering(500, `{"error":{"code":"internal","message":"`+upstreamSecret+` at http://10.0.0.7:3002"}}`, "Content-Type", "application/json")}, do: graphql(order, nil)},
-		{name: "429 with Retry-After", configure: func(c *config.Config) { c.Upstream.Retries = 1 }, opts: []servicestest.Option{ordersAnswering(429, upstreamSecret, "Retry-After", "1")}, do: graphql(order, nil)},
-		{name: "malformed JSON", opts: []servicestest.Option{ordersAnswering(200, `{"id":"ord_00001","status":"`+upstreamSecret, "Content-Type", "application/json")}, do: graphql(order, nil)},
-		{name: "unexpected JSON", opts: []servicestest.Option{ordersAnswering(200, `["`+upstreamSecret+`"]`, "Content-Type", "application/json")}, do: graphql(order, nil)},
+		{name: "500 with a body", opts: []servicestest.Option{bfftest.Answering("orders", 500, `{"error":{"code":"internal","message":"`+bfftest.UpstreamSecret+` at http://10.0.0.7:3002"}}`, "Content-Type", "application/json")}, do: graphql(order, nil)},
+		{name: "429 with Retry-After", configure: func(c *config.Config) { c.Upstream.Retries = 1 }, opts: []servicestest.Option{bfftest.Answering("orders", 429, bfftest.UpstreamSecret, "Retry-After", "1")}, do: graphql(order, nil)},
+		{name: "malformed JSON", opts: []servicestest.Option{bfftest.Answering("orders", 200, `{"id":"ord_00001","status":"`+bfftest.UpstreamSecret, "Content-Type", "application/json")}, do: graphql(order, nil)},
+		{name: "unexpected JSON", opts: []servicestest.Option{bfftest.Answering("orders", 200, `["`+bfftest.UpstreamSecret+`"]`, "Content-Type", "application/json")}, do: graphql(order, nil)},
 		{
 			name: "oversized body", configure: func(c *config.Config) { c.Upstream.MaxResponseBytes = 1 << 10 },
-			opts: []servicestest.Option{ordersAnswering(200, `{"id":"ord_00001","status":"`+strings.Repeat(upstreamSecret, 1<<8)+`"}`, "Content-Type", "application/json")},
+			opts: []servicestest.Option{bfftest.Answering("orders", 200, `{"id":"ord_00001","status":"`+strings.Repeat(bfftest.UpstreamSecret, 1<<8)+`"}`, "Content-Type", "application/json")},
 			do:   graphql(order, nil),
 		},
 		{
@@ -370,7 +326,7 @@ func TestFailureLeakSweep(t *testing.T) {
 			opts: []servicestest.Option{servicestest.WithHandler("orders", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				w.Header().Set("Content-Length", "4096")
-				_, _ = w.Write([]byte(`{"id":"ord_00001","status":"` + upstreamSecret))
+				_, _ = w.Write([]byte(`{"id":"ord_00001","status":"` + bfftest.UpstreamSecret))
 			}))},
 			do: graphql(order, nil),
 		},
@@ -393,7 +349,7 @@ func TestFailureLeakSweep(t *testing.T) {
 			configure: func(c *config.Config) { c.Upstream.BreakerFailures, c.Upstream.Retries = 1, 1 },
 			opts:      []servicestest.Option{servicestest.WithFaults("orders", ops.Faults{Down: true})},
 			do: func(t *testing.T, kit *bfftest.Kit) bfftest.Response {
-				assertNoLeak(t, kit.Post(t, order, nil).Body)
+				bfftest.AssertNoLeak(t, kit.Post(t, order, nil).Body)
 				return kit.Post(t, order, nil)
 			},
 		},
@@ -435,7 +391,7 @@ func TestFailureLeakSweep(t *testing.T) {
 				}
 			}, tt.opts...)
 			resp := tt.do(t, kit)
-			assertNoLeak(t, resp.Body)
+			bfftest.AssertNoLeak(t, resp.Body)
 			a := decode(t, resp)
 			if len(a.Errors) == 0 {
 				t.Fatalf("no error in %s", resp.Body)
