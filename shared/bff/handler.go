@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/redis/go-redis/v9"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/trace/noop"
 
@@ -71,6 +72,21 @@ func UpstreamOptions(logger *slog.Logger, m *metrics.Metrics) []upstream.Option 
 type Handler struct {
 	http.Handler
 	closers []func() error
+	redis   redis.UniversalClient // shared by the rate limiter and the APQ store
+}
+
+// redisClient returns the handler's one Redis client for cfg, made on first
+// use and closed by Close.
+func (h *Handler) redisClient(cfg RedisConfig) (redis.UniversalClient, error) {
+	if h.redis == nil {
+		client, err := ratelimit.NewRedisClient(redisConfig(cfg))
+		if err != nil {
+			return nil, fmt.Errorf("redis: %w", err)
+		}
+		h.redis = client
+		h.closers = append(h.closers, client.Close)
+	}
+	return h.redis, nil
 }
 
 // Close releases the handler's resources (the Redis client); call it after
@@ -179,17 +195,16 @@ func NewHandler(ctx context.Context, o Options) (*Handler, error) {
 
 // newLimiter returns the rate limiter of cfg: in memory without REDIS_ADDR,
 // else Redis with the in-memory limiter as its fallback (per-policy fail
-// mode in the Guard). The Redis client is closed by h.Close.
+// mode in the Guard), on h's Redis client.
 func newLimiter(cfg Config, logger *slog.Logger, m *metrics.Metrics, h *Handler) (ratelimit.Limiter, error) {
 	memory := ratelimit.NewMemory()
 	if len(cfg.Redis.Addr) == 0 {
 		return memory, nil
 	}
-	client, err := ratelimit.NewRedisClient(redisConfig(cfg.Redis))
+	client, err := h.redisClient(cfg.Redis)
 	if err != nil {
-		return nil, fmt.Errorf("redis: %w", err)
+		return nil, err
 	}
-	h.closers = append(h.closers, client.Close)
 	redisLimiter := ratelimit.NewRedis(client, ratelimit.WithKeyPrefix(cfg.Redis.KeyPrefix+"ratelimit:"), ratelimit.WithTimeout(cfg.Redis.Timeout))
 	return ratelimit.NewFallback(redisLimiter, memory, ratelimit.FallbackConfig{
 		Logger:        logger,
@@ -240,11 +255,10 @@ func apqStore(cfg Config, h *Handler) (graphql.Cache[string], error) {
 	if len(cfg.Redis.Addr) == 0 {
 		return persisted.NewMemory(cfg.Persisted.CacheSize, cfg.Persisted.MaxBytes)
 	}
-	client, err := ratelimit.NewRedisClient(redisConfig(cfg.Redis))
+	client, err := h.redisClient(cfg.Redis)
 	if err != nil {
-		return nil, fmt.Errorf("redis: %w", err)
+		return nil, err
 	}
-	h.closers = append(h.closers, client.Close)
 	return persisted.NewRedis(client, persisted.WithKeyPrefix(cfg.Redis.KeyPrefix+"apq:"), persisted.WithTTL(cfg.Persisted.TTL),
 		persisted.WithTimeout(cfg.Redis.Timeout), persisted.WithMaxBytes(cfg.Persisted.MaxBytes)), nil
 }
