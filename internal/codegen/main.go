@@ -70,10 +70,21 @@ func run(args []string, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", client, err)
 		}
-		if err := api.Generate(cfg); err != nil {
+		inline := &inliner{}
+		if err := api.Generate(cfg, api.AddPlugin(inline)); err != nil {
 			return fmt.Errorf("generating %s: %w", client, err)
 		}
-		fmt.Fprintf(stderr, "codegen: generated bff-%s from %d schema files\n", client, len(cfg.SchemaFilename))
+		inlined, err := inline.rewrite(cfg.Exec.Filename)
+		if err != nil {
+			return fmt.Errorf("%s: %w", client, err)
+		}
+		fmt.Fprintf(stderr, "codegen: generated bff-%s from %d schema files; %d lists marshalled in line\n",
+			client, len(cfg.SchemaFilename), len(inlined))
+		if *verbose {
+			for _, name := range inlined {
+				fmt.Fprintln(stderr, "codegen:   in line:", name)
+			}
+		}
 	}
 	return nil
 }

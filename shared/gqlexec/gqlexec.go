@@ -1,0 +1,83 @@
+// Package gqlexec holds the executor helpers that frontdesk's generated code
+// calls instead of two of gqlgen's: a list marshaller that does not start a
+// goroutine per element, and a @defer group that costs nothing when the
+// selection defers nothing.
+//
+// internal/codegen rewrites the generated executors to call them (see
+// docs/decisions.md, "Lists marshalled in line"); nothing else should.
+//
+// gqlgen marshals every element of an object list on its own goroutine
+// (graphql.MarshalSliceConcurrently) so that elements whose resolvers wait on
+// I/O wait together. frontdesk's resolvers under a list are batch resolvers:
+// the first element's call loads the field for every sibling, and the other
+// elements read the result. Their lists have nothing to wait for in parallel,
+// and a goroutine per element (800 for a 50-order page, each growing its
+// stack) was a tenth of the gateway's CPU. codegen uses MarshalSlice only for
+// lists whose elements, transitively, resolve nothing but plain and batch
+// fields; every other list keeps gqlgen's concurrent marshaller.
+package gqlexec
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+// MarshalSlice marshals the length elements of a list one after another on
+// the calling goroutine. It has graphql.MarshalSliceConcurrently's signature
+// so generated code swaps one call for the other; workerLimit is ignored.
+//
+// Each element gets its own field context (its index in the response path)
+// and, unless omitPanicHandler, its own panic guard: a panicking element is
+// reported at its path and marshals as null, as with gqlgen's marshaller.
+func MarshalSlice(
+	ctx context.Context,
+	length int,
+	_ int64,
+	omitPanicHandler bool,
+	marshalElement func(ctx context.Context, i int) graphql.Marshaler,
+) graphql.Array {
+	ret := make(graphql.Array, length)
+	if length == 0 {
+		return ret
+	}
+	// One allocation for every element's index and field context instead of
+	// two per element; each context keeps its element's pair alive.
+	indices := make([]int, length)
+	contexts := make([]graphql.FieldContext, length)
+	for i := range length {
+		indices[i] = i
+		contexts[i].Index = &indices[i]
+		childCtx := graphql.WithFieldContext(ctx, &contexts[i])
+		if omitPanicHandler {
+			ret[i] = marshalElement(childCtx, i)
+			continue
+		}
+		ret[i] = marshalGuarded(childCtx, i, marshalElement)
+	}
+	return ret
+}
+
+func marshalGuarded(ctx context.Context, i int, marshalElement func(context.Context, int) graphql.Marshaler) (m graphql.Marshaler) {
+	defer func() {
+		if r := recover(); r != nil {
+			graphql.AddError(ctx, graphql.Recover(ctx, r))
+			m = graphql.Null
+		}
+	}()
+	return marshalElement(ctx, i)
+}
+
+// NewDeferredGroup returns the @defer group of an object whose selected
+// fields are fields. gqlgen's graphql.NewDeferredGroup builds the object's
+// full response path and a field set for every object it marshals; only an
+// object with a deferred field needs them, so for any other object this
+// returns the zero group, which the generated code reads but never writes.
+func NewDeferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql.DeferredGroup {
+	for i := range fields {
+		if fields[i].IsDeferred() {
+			return graphql.NewDeferredGroup(ctx)
+		}
+	}
+	return graphql.DeferredGroup{}
+}
