@@ -21,7 +21,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -61,66 +60,178 @@ func (e *NotFoundError) Error() string { return fmt.Sprintf("%s %s not found", e
 func (e *NotFoundError) Is(target error) bool { return target == restclient.ErrNotFound }
 
 // Loader loads values of type V by key of type K for one request.
+//
+// It has two ways in. Load is dataloader's: a lone field's key waits up to
+// Config.Wait for other keys and goes out with them in one batch. LoadMany
+// and Prefetch are breadth-first: a batch resolver or a list resolver already
+// holds every key of its level, so they fetch at once, in as few calls as
+// BatchCapacity allows, with no wait window and no goroutine per key (as
+// dataloader's own LoadMany would start). Both ways share one per-request
+// memo, so a key is fetched once per request whichever way asks first, and
+// a key being fetched is waited for, not fetched again.
 type Loader[K comparable, V any] struct {
 	dl       *dataloader.Loader[K, V]
 	batch    dataloader.BatchFunc[K, V]
 	capacity int
 	disabled bool
+
+	mu   sync.Mutex
+	memo map[K]*result[V]
 }
 
-// Prefetch loads keys now, bypassing the wait window: it calls the batch
-// function directly (one call per BatchCapacity distinct keys, in parallel)
-// and primes this request's cache with the values found. A list resolver
-// calls it with the keys its children will load one by one; they then find
-// their values cached, so the number of upstream calls no longer depends on
-// the children's loads all arriving within Wait. Keys that failed or were not
-// found are not primed: a child's Load fetches (and reports) them itself.
-// Prefetch returns when the values are cached; it does nothing when batching
-// is disabled.
+// result is one key's load: done is closed once v and err are set.
+type result[V any] struct {
+	done chan struct{}
+	v    V
+	err  error
+}
+
+// closed is the done channel of results recorded after the fact.
+var closed = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// Prefetch loads keys now (LoadMany without the answers): a list resolver
+// calls it with the keys its descendants will load, so they find them in the
+// request's memo. It returns when the values are in; it does nothing when
+// batching is disabled.
 func (l *Loader[K, V]) Prefetch(ctx context.Context, keys []K) {
 	if l.disabled || len(keys) == 0 {
 		return
 	}
-	seen := make(map[K]bool, len(keys))
-	uniq := make([]K, 0, len(keys))
-	for _, k := range keys {
-		if !seen[k] {
-			seen[k] = true
-			uniq = append(uniq, k)
-		}
-	}
-	var wg sync.WaitGroup
-	for chunk := range slices.Chunk(uniq, l.capacity) {
-		wg.Go(func() {
-			for i, r := range l.batch(ctx, chunk) {
-				if r.Error == nil {
-					l.dl.Prime(ctx, chunk[i], r.Data)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	l.LoadMany(ctx, keys)
 }
 
 // Load returns the value of key, batched with the other loads of its tick.
 func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
+	if !l.disabled {
+		l.mu.Lock()
+		r, ok := l.memo[key]
+		l.mu.Unlock()
+		if ok {
+			<-r.done
+			return r.v, r.err
+		}
+	}
 	v, err := l.dl.Load(ctx, key)()
 	if err != nil && !errors.Is(err, restclient.ErrNotFound) {
 		l.dl.Clear(ctx, key)
+		return v, err
+	}
+	if !l.disabled {
+		l.mu.Lock()
+		if _, ok := l.memo[key]; !ok {
+			l.memo[key] = &result[V]{done: closed, v: v, err: err}
+		}
+		l.mu.Unlock()
 	}
 	return v, err
 }
 
 // LoadMany returns the values of keys in key order and a per-key error slice
-// (nil when every key loaded).
+// (nil when every key loaded). Keys this request has not asked for yet are
+// fetched at once, BatchCapacity distinct keys per upstream call (the calls
+// in parallel); keys already loaded or being loaded are read from the memo.
+// A transient failure is reported to every caller waiting for it and then
+// forgotten, so a later load tries again; NotFound is kept.
 func (l *Loader[K, V]) LoadMany(ctx context.Context, keys []K) ([]V, []error) {
-	vs, errs := l.dl.LoadMany(ctx, keys)()
-	for i, err := range errs {
-		if err != nil && !errors.Is(err, restclient.ErrNotFound) {
-			l.dl.Clear(ctx, keys[i])
+	if l.disabled {
+		return l.loadEach(ctx, keys)
+	}
+	rs := make([]*result[V], len(keys))
+	var fresh []K
+	var freshRs []*result[V]
+	l.mu.Lock()
+	for i, k := range keys {
+		r, ok := l.memo[k]
+		if !ok {
+			r = &result[V]{done: make(chan struct{})}
+			l.memo[k] = r
+			fresh = append(fresh, k)
+			freshRs = append(freshRs, r)
+		}
+		rs[i] = r
+	}
+	l.mu.Unlock()
+
+	if len(fresh) > 0 {
+		l.fetch(ctx, fresh, freshRs)
+	}
+
+	vals := make([]V, len(keys))
+	var errs []error
+	for i, r := range rs {
+		<-r.done
+		vals[i] = r.v
+		if r.err != nil {
+			if errs == nil {
+				errs = make([]error, len(keys))
+			}
+			errs[i] = r.err
 		}
 	}
-	return vs, errs
+	return vals, errs
+}
+
+// fetch runs the batch function over keys, one call per chunk of capacity
+// keys (chunks in parallel), and completes their results.
+func (l *Loader[K, V]) fetch(ctx context.Context, keys []K, rs []*result[V]) {
+	if len(keys) <= l.capacity {
+		l.complete(ctx, keys, rs)
+		return
+	}
+	var wg sync.WaitGroup
+	for start := 0; start < len(keys); start += l.capacity {
+		end := min(start+l.capacity, len(keys))
+		wg.Go(func() { l.complete(ctx, keys[start:end], rs[start:end]) })
+	}
+	wg.Wait()
+}
+
+func (l *Loader[K, V]) complete(ctx context.Context, keys []K, rs []*result[V]) {
+	answers := l.batch(ctx, keys)
+	var transient []K
+	for i, r := range rs {
+		if i < len(answers) && answers[i] != nil {
+			r.v, r.err = answers[i].Data, answers[i].Error
+		} else {
+			r.err = fmt.Errorf("loader batch returned %d results for %d keys", len(answers), len(keys))
+		}
+		switch {
+		case r.err == nil:
+			l.dl.Prime(ctx, keys[i], r.v)
+		case !errors.Is(r.err, restclient.ErrNotFound):
+			transient = append(transient, keys[i])
+		}
+		close(r.done)
+	}
+	if len(transient) > 0 {
+		l.mu.Lock()
+		for _, k := range transient {
+			delete(l.memo, k)
+		}
+		l.mu.Unlock()
+	}
+}
+
+// loadEach is LoadMany with batching disabled: one upstream call per key,
+// concurrently, as the N+1 baseline makes them.
+func (l *Loader[K, V]) loadEach(ctx context.Context, keys []K) ([]V, []error) {
+	thunks := make([]dataloader.Thunk[V], len(keys))
+	for i, k := range keys {
+		thunks[i] = l.dl.Load(ctx, k)
+	}
+	vals := make([]V, len(keys))
+	var errs []error
+	for i, th := range thunks {
+		v, err := th()
+		vals[i] = v
+		if err != nil {
+			if errs == nil {
+				errs = make([]error, len(keys))
+			}
+			errs[i] = err
+		}
+	}
+	return vals, errs
 }
 
 // BatchFunc fetches the entities of keys that exist, in any order, in one call.
@@ -253,6 +364,7 @@ func newLoader[K comparable, V any](cfg Config, batch dataloader.BatchFunc[K, V]
 		batch:    batch,
 		capacity: max(cfg.BatchCapacity, 1),
 		disabled: cfg.Disabled,
+		memo:     make(map[K]*result[V]),
 	}
 }
 

@@ -33,6 +33,8 @@ type recorder struct {
 	items map[string]item
 	// errs, when not empty, are returned by successive calls (nil: answer).
 	errs []error
+	// before, when set, runs at the start of every call (outside the lock).
+	before func()
 }
 
 func newRecorder(ids ...string) *recorder {
@@ -44,6 +46,9 @@ func newRecorder(ids ...string) *recorder {
 }
 
 func (r *recorder) fetch(_ context.Context, keys []string) ([]item, error) {
+	if r.before != nil {
+		r.before()
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls = append(r.calls, slices.Clone(keys))
