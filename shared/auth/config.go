@@ -17,6 +17,11 @@ const (
 	MaxClockSkew = 5 * time.Minute
 )
 
+// DefaultTokenCacheSize is the default of OIDC_TOKEN_CACHE_SIZE. Unlike the
+// limits above, a zero Config.TokenCacheSize does not select it: it disables
+// the verified-token cache.
+const DefaultTokenCacheSize = 10_000
+
 // Config configures a Verifier. It is read from the environment with the env
 // tags (package envconfig).
 type Config struct {
@@ -45,6 +50,10 @@ type Config struct {
 	// flood of made-up kids cannot flood the issuer. Default 30s; zero
 	// selects the default.
 	JWKSRefetchInterval time.Duration `env:"OIDC_JWKS_MIN_REFETCH" envDefault:"30s" json:"jwks_refetch_interval"`
+	// TokenCacheSize is how many verified tokens the Verifier remembers, so
+	// that a repeated token skips the signature check (docs/auth.md). Default
+	// 10000 (from the environment); zero disables the cache.
+	TokenCacheSize int `env:"OIDC_TOKEN_CACHE_SIZE" envDefault:"10000" json:"token_cache_size"`
 }
 
 // withDefaults validates c and fills the zero limits with their defaults.
@@ -67,6 +76,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.JWKSRefetchInterval < 0 {
 		errs = append(errs, fmt.Errorf("OIDC_JWKS_MIN_REFETCH %s is negative", c.JWKSRefetchInterval))
+	}
+	if c.TokenCacheSize < 0 {
+		errs = append(errs, fmt.Errorf("OIDC_TOKEN_CACHE_SIZE %d is negative", c.TokenCacheSize))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, fmt.Errorf("invalid OIDC config: %w", err)

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"encoding/json"
@@ -25,12 +26,14 @@ const maxJWKSBytes = 1 << 20
 // most once per minInterval, and concurrent callers share one fetch: a burst
 // of tokens with made-up kids costs the issuer at most one request. A key
 // added by a rotation is picked up by the first token that names it once the
-// interval allows.
+// interval allows. When a fetch changes the keys, onChanged runs (the
+// Verifier drops its cache of verified tokens).
 type keySet struct {
 	url         string
 	client      *http.Client
 	now         func() time.Time
 	minInterval time.Duration
+	onChanged   func() // called with mu held; may be nil
 
 	fetches singleflight.Group
 
@@ -41,8 +44,10 @@ type keySet struct {
 
 var _ oidc.KeySet = (*keySet)(nil)
 
-func newKeySet(url string, client *http.Client, now func() time.Time, minInterval time.Duration) *keySet {
-	return &keySet{url: url, client: client, now: now, minInterval: minInterval}
+// newKeySet returns a keySet for the JWKS at url; onChanged, if not nil,
+// runs whenever a fetch replaces keys with different ones.
+func newKeySet(url string, client *http.Client, now func() time.Time, minInterval time.Duration, onChanged func()) *keySet {
+	return &keySet{url: url, client: client, now: now, minInterval: minInterval, onChanged: onChanged}
 }
 
 // VerifySignature verifies jwt's signature with the JWKS key its kid names
@@ -114,6 +119,12 @@ func (s *keySet) refresh(ctx context.Context) error {
 		if err != nil {
 			return true, err
 		}
+		// Under mu, like every read of the keys: no verification sees the
+		// new keys before the change is announced. Nothing verifies without
+		// keys, so replacing none (the first fetch) is no change.
+		if len(s.keys) > 0 && !sameKeys(s.keys, keys) && s.onChanged != nil {
+			s.onChanged()
+		}
 		s.keys = keys
 		return true, nil
 	})
@@ -173,4 +184,26 @@ func (s *keySet) fetch(ctx context.Context) (map[string]jose.JSONWebKey, error) 
 		}
 	}
 	return keys, nil
+}
+
+// sameKeys reports whether a and b hold the same keys: the same kids, each
+// with the same algorithm, use and public key.
+func sameKeys(a, b map[string]jose.JSONWebKey) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	type equaler interface{ Equal(crypto.PublicKey) bool }
+	for kid, ka := range a {
+		kb, ok := b[kid]
+		if !ok || ka.Algorithm != kb.Algorithm || ka.Use != kb.Use {
+			return false
+		}
+		// fetch keeps only *rsa.PublicKey and *ecdsa.PublicKey, which both
+		// have Equal.
+		pub, ok := ka.Key.(equaler)
+		if !ok || !pub.Equal(kb.Key) {
+			return false
+		}
+	}
+	return true
 }

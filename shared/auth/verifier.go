@@ -42,6 +42,9 @@ type Option func(*options)
 type options struct {
 	client *http.Client
 	now    func() time.Time
+	// wrapKeys, when set, wraps the key set the signatures are checked
+	// with (tests count signature checks with it).
+	wrapKeys func(oidc.KeySet) oidc.KeySet
 }
 
 // WithHTTPClient makes the Verifier talk to the issuer through c (for its
@@ -52,12 +55,15 @@ func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.client 
 // both for token times and for the JWKS refetch interval.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
-// Verifier checks access tokens from one issuer for one audience. It is safe
-// for concurrent use.
+// Verifier checks access tokens from one issuer for one audience. It
+// remembers the tokens it verified (Config.TokenCacheSize, docs/auth.md), so
+// a repeated token costs a hash and a map lookup instead of a signature
+// check. It is safe for concurrent use.
 type Verifier struct {
 	cfg    Config
 	now    func() time.Time
 	tokens *oidc.IDTokenVerifier
+	cache  *tokenCache // nil when disabled
 }
 
 // NewVerifier discovers cfg.Issuer's OIDC configuration and returns a
@@ -88,7 +94,16 @@ func NewVerifier(ctx context.Context, cfg Config, opts ...Option) (*Verifier, er
 		return nil, fmt.Errorf("OIDC discovery of %s: jwks_uri %q is not an http(s) URL", cfg.Issuer, meta.JWKSURI)
 	}
 
-	keys := newKeySet(meta.JWKSURI, client, o.now, cfg.JWKSRefetchInterval)
+	var cache *tokenCache
+	var onKeysChanged func()
+	if cfg.TokenCacheSize > 0 {
+		cache = newTokenCache(cfg.TokenCacheSize)
+		onKeysChanged = cache.clear
+	}
+	var keys oidc.KeySet = newKeySet(meta.JWKSURI, client, o.now, cfg.JWKSRefetchInterval, onKeysChanged)
+	if o.wrapKeys != nil {
+		keys = o.wrapKeys(keys)
+	}
 	algs := make([]string, len(signingAlgs))
 	for i, a := range signingAlgs {
 		algs[i] = string(a)
@@ -102,7 +117,7 @@ func NewVerifier(ctx context.Context, cfg Config, opts ...Option) (*Verifier, er
 		// checked in Verify.
 		Now: func() time.Time { return now().Add(-skew) },
 	})
-	return &Verifier{cfg: cfg, now: o.now, tokens: tokens}, nil
+	return &Verifier{cfg: cfg, now: o.now, tokens: tokens, cache: cache}, nil
 }
 
 // httpClient returns c, or a new client, with a timeout; it never returns
@@ -129,6 +144,11 @@ type claims struct {
 
 // Verify checks rawToken (without the "Bearer " prefix) and returns the
 // caller it was issued for. Every rejection wraps ErrInvalidToken.
+//
+// A token verified before, under the same keys, and still before its exp
+// (and not before its nbf and iat, less the skew) is answered from the
+// cache with the principal its full verification returned; a rejection is
+// never cached.
 func (v *Verifier) Verify(ctx context.Context, rawToken string) (Principal, error) {
 	if rawToken == "" {
 		return Principal{}, fmt.Errorf("%w: empty token", ErrInvalidToken)
@@ -136,30 +156,76 @@ func (v *Verifier) Verify(ctx context.Context, rawToken string) (Principal, erro
 	if len(rawToken) > v.cfg.MaxTokenBytes {
 		return Principal{}, fmt.Errorf("%w: token is %d bytes, more than the limit of %d", ErrInvalidToken, len(rawToken), v.cfg.MaxTokenBytes)
 	}
+	if v.cache == nil {
+		p, _, err := v.verify(ctx, rawToken)
+		return p, err
+	}
+	key := keyOf(rawToken)
+	p, ok, gen := v.cache.get(key, v.now())
+	if ok {
+		return p, nil
+	}
+	// gen was read before verify reads the keys: if they change meanwhile
+	// (even through this token's own refetch), add refuses this result and
+	// the next request caches it.
+	p, entry, err := v.verify(ctx, rawToken)
+	if err != nil {
+		return Principal{}, err
+	}
+	v.cache.add(gen, key, entry, v.now())
+	return p, nil
+}
+
+// verify checks rawToken in full: signature, issuer, audience, times and
+// subject. It also returns what the cache keeps of the result.
+func (v *Verifier) verify(ctx context.Context, rawToken string) (Principal, cachedToken, error) {
 	tok, err := v.tokens.Verify(ctx, rawToken)
 	if err != nil {
-		return Principal{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
+		return Principal{}, cachedToken{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
 	var c claims
 	if err := tok.Claims(&c); err != nil {
-		return Principal{}, fmt.Errorf("%w: decoding claims: %w", ErrInvalidToken, err)
+		return Principal{}, cachedToken{}, fmt.Errorf("%w: decoding claims: %w", ErrInvalidToken, err)
 	}
 	// iss, aud and exp are checked by go-oidc; this adds nbf and iat.
 	if err := c.ValidateWithLeeway(jwt.Expected{Time: v.now()}, v.cfg.ClockSkew); err != nil {
-		return Principal{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
+		return Principal{}, cachedToken{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
 	if c.Subject == "" {
-		return Principal{}, fmt.Errorf("%w: no sub claim", ErrInvalidToken)
+		return Principal{}, cachedToken{}, fmt.Errorf("%w: no sub claim", ErrInvalidToken)
 	}
 	var all map[string]any
 	if err := tok.Claims(&all); err != nil {
-		return Principal{}, fmt.Errorf("%w: decoding claims: %w", ErrInvalidToken, err)
+		return Principal{}, cachedToken{}, fmt.Errorf("%w: decoding claims: %w", ErrInvalidToken, err)
 	}
 	clientID := c.AuthorizedParty
 	if clientID == "" {
 		clientID = c.ClientID
 	}
-	return Principal{Subject: c.Subject, Roles: rolesAt(all, v.cfg.RolesClaim), ClientID: clientID, Tier: c.Tier}, nil
+	p := Principal{Subject: c.Subject, Roles: rolesAt(all, v.cfg.RolesClaim), ClientID: clientID, Tier: c.Tier}
+	return p, v.cacheWindow(p, c.Claims), nil
+}
+
+// cacheWindow returns the cache entry of a token with claims c, verified as
+// p: usable from the time its nbf and iat stop being in the future (less
+// the skew, as ValidateWithLeeway allows) until its exp. The entry ends at
+// exp, not at exp plus the skew as verification does: a hit is never an
+// answer full verification would refuse, and a token in the skew after its
+// exp is verified in full each time. A token without exp gets an entry that
+// is never usable (go-oidc refuses it anyway).
+func (v *Verifier) cacheWindow(p Principal, c jwt.Claims) cachedToken {
+	e := cachedToken{principal: p}
+	for _, t := range []*jwt.NumericDate{c.NotBefore, c.IssuedAt} {
+		if t != nil {
+			if from := t.Time().Add(-v.cfg.ClockSkew); from.After(e.validFrom) {
+				e.validFrom = from
+			}
+		}
+	}
+	if c.Expiry != nil {
+		e.expires = c.Expiry.Time()
+	}
+	return e
 }
 
 // rolesAt returns the roles in the claim named claim: a top-level claim of

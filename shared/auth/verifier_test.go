@@ -47,6 +47,7 @@ func testConfig(iss *authtest.Issuer) auth.Config {
 		MaxTokenBytes:       8192,
 		HTTPTimeout:         5 * time.Second,
 		JWKSRefetchInterval: 30 * time.Second,
+		TokenCacheSize:      100,
 	}
 }
 
@@ -487,6 +488,7 @@ func TestNewVerifierRejects(t *testing.T) {
 		{name: "negative token size", edit: func(c *auth.Config) { c.MaxTokenBytes = -1 }},
 		{name: "negative timeout", edit: func(c *auth.Config) { c.HTTPTimeout = -time.Second }},
 		{name: "negative refetch interval", edit: func(c *auth.Config) { c.JWKSRefetchInterval = -time.Second }},
+		{name: "negative token cache size", edit: func(c *auth.Config) { c.TokenCacheSize = -1 }},
 		{name: "issuer differs from discovery", edit: func(c *auth.Config) { c.Issuer += "/" }},
 	}
 	for _, tt := range tests {
@@ -512,6 +514,7 @@ func TestConfigDefaults(t *testing.T) {
 		MaxTokenBytes:       auth.DefaultMaxTokenBytes,
 		HTTPTimeout:         auth.DefaultHTTPTimeout,
 		JWKSRefetchInterval: auth.DefaultJWKSRefetchInterval,
+		TokenCacheSize:      auth.DefaultTokenCacheSize,
 	}
 	if got != want {
 		t.Fatalf("defaults = %+v, want %+v", got, want)
