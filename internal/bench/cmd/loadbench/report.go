@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/frontdesk/frontdesk/internal/bench/perquery"
 )
 
 // The targets of issue 9.
@@ -98,6 +100,8 @@ type report struct {
 	Micro     []microResult    `json:"micro"`
 	Runs      []runResult      `json:"runs"`
 	Elapsed   string           `json:"loadElapsed"`
+	// PerQuery are cpubench's results (docs/bench/cpu.json), when it ran.
+	PerQuery *perquery.Results `json:"perQuery,omitempty"`
 }
 
 func newReport(cfg config, scenarios []*scenario, runs []runResult, micro []microResult, b bffs, began time.Time) *report {
@@ -307,10 +311,16 @@ func metOrMissed(ok bool) string {
 }
 
 // write writes results.json under cfg.out and the markdown at cfg.doc.
+// cpubench's results under cfg.out, when present, are included in both.
 func (r *report) write(cfg config) error {
 	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
 		return err
 	}
+	pq, err := perquery.ReadResults(filepath.Join(cfg.out, perquery.File))
+	if err != nil {
+		return err
+	}
+	r.PerQuery = pq
 	raw, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return err
@@ -326,9 +336,10 @@ func (r *report) markdown(cfg config) string {
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("# Benchmarks\n\n")
 	p("What frontdesk costs over the floor, measured the same way every time by `make bench` (`scripts/bench.sh`: the Go\n")
-	p("micro-benchmarks, then `internal/bench/cmd/loadbench` against the built binaries on loopback). This page is\n")
-	p("generated: rerun `make bench` rather than editing it. Raw results: [`docs/bench/results.json`](bench/results.json)\n")
-	p("and [`docs/bench/micro.txt`](bench/micro.txt).\n\n")
+	p("micro-benchmarks, then `internal/bench/cmd/cpubench` counting instructions and allocations per query, then\n")
+	p("`internal/bench/cmd/loadbench` against the built binaries on loopback). This page is generated: rerun `make bench`\n")
+	p("(or `make bench-cpu` for the per-query section alone) rather than editing it. Raw results:\n")
+	p("[`docs/bench/results.json`](bench/results.json) and [`docs/bench/micro.txt`](bench/micro.txt).\n\n")
 
 	p("## Run\n\n| | |\n|---|---|\n")
 	p("| machine | %s, %d cores, %s, kernel %s; shared with other work (load average %s at start, %s at end) |\n",
@@ -438,6 +449,8 @@ func (r *report) markdown(cfg config) string {
 	for _, m := range r.Memory {
 		p("| %s | %s | %s | %s |\n", m.Process, m.SampledIn, mib(m.PeakRSS), mib(m.HWM))
 	}
+
+	p("\n%s\n", strings.TrimRight(perquery.Section(r.PerQuery), "\n"))
 
 	p("\n## Micro-benchmarks\n\n")
 	if len(r.Micro) == 0 {
