@@ -49,6 +49,10 @@ test: ## Run every test of the workspace with the race detector (uses Redis when
 bench: build ## Micro-benchmarks and the load benchmark on loopback (under 10 min); writes docs/benchmarks.md
 	GO=$(GO) BIN=$(BIN) scripts/bench.sh
 
+.PHONY: bench-cpu
+bench-cpu: build ## Instructions and allocations per query alone (valgrind callgrind, ~2 min); updates its section of docs/benchmarks.md
+	GO=$(GO) BIN=$(BIN) scripts/bench.sh cpu
+
 .PHONY: generate
 generate: ## Regenerate the GraphQL executors of both BFFs from gqlgen.yml and schema/
 	$(GO) run ./internal/codegen
