@@ -38,7 +38,7 @@ func (r *homeResolver) Greeting(ctx context.Context, obj *model.Home) (string, e
 	u, err := l.Users.Load(ctx, p.Subject)
 	if err != nil {
 		// The screen still renders; the error says why the greeting is generic.
-		graphql.AddError(ctx, err)
+		graphql.AddError(ctx, graphql.AddFieldLocationToError(ctx, err))
 		return "Welcome back!", nil
 	}
 	return fmt.Sprintf("Welcome back, %s!", firstName(u.Name)), nil
@@ -56,10 +56,14 @@ func (r *homeResolver) RecentOrders(ctx context.Context, obj *model.Home, first 
 	}
 	page, err := r.OrdersAPI.List(ctx, orders.ListParams{UserID: p.Subject, Sort: orders.SortCreatedDesc, Limit: n})
 	if err != nil {
-		return nil, err
+		return degrade(ctx, []model.Order{}, err) // the rest of the home screen stays
 	}
 	prefetchOrders(ctx, page.Orders)
-	return toOrders(page.Orders)
+	out, err := toOrders(page.Orders)
+	if err != nil {
+		return degrade(ctx, []model.Order{}, err)
+	}
+	return out, nil
 }
 
 // FeaturedProducts is the resolver for the featuredProducts field.
@@ -70,7 +74,7 @@ func (r *homeResolver) FeaturedProducts(ctx context.Context, obj *model.Home, fi
 	}
 	page, err := r.CatalogAPI.List(ctx, catalog.ListParams{FeaturedOnly: true, Limit: n})
 	if err != nil {
-		return nil, err
+		return degrade(ctx, []model.Product{}, err) // the rest of the home screen stays
 	}
 	prefetchProducts(ctx, page.Products)
 	out := make([]model.Product, len(page.Products))
@@ -219,7 +223,7 @@ func (r *productResolver) TopReviews(ctx context.Context, obj *model.Product, fi
 	}
 	page, err := l.ProductReviews.Load(ctx, loader.ProductReviewsKey{ProductID: obj.ID, Status: "APPROVED", Limit: n})
 	if err != nil {
-		return nil, err
+		return degrade(ctx, []model.Review{}, err) // the product stays
 	}
 	out := make([]model.Review, len(page.Reviews))
 	for i, rev := range page.Reviews {
