@@ -34,6 +34,7 @@ type answer struct {
 	Errors []struct {
 		Message    string         `json:"message"`
 		Path       []any          `json:"path"`
+		Locations  []any          `json:"locations"`
 		Extensions map[string]any `json:"extensions"`
 	} `json:"errors"`
 }

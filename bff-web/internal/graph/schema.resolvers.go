@@ -12,8 +12,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/99designs/gqlgen/graphql"
-
 	"github.com/frontdesk/frontdesk/bff-web/internal/graph/model"
 	"github.com/frontdesk/frontdesk/shared/gqlerr"
 	"github.com/frontdesk/frontdesk/shared/loader"
@@ -38,10 +36,14 @@ func (r *customerResolver) Orders(ctx context.Context, obj *model.Customer, firs
 	}
 	page, err := l.UserOrders.Load(ctx, loader.UserOrdersKey{UserID: obj.ID, Limit: w.Limit, Offset: w.Offset})
 	if err != nil {
-		return nil, err
+		return degrade(ctx, noOrders(w), err) // the customer stays
 	}
 	prefetchOrders(ctx, page.Orders, "edges", "node")
-	return orderConnection(w, page)
+	conn, err := orderConnection(w, page)
+	if err != nil {
+		return degrade(ctx, noOrders(w), err)
+	}
+	return conn, nil
 }
 
 // UpdateOrderStatus is the resolver for the updateOrderStatus field.
@@ -99,7 +101,7 @@ func (r *mutationResolver) AdjustInventory(ctx context.Context, input model.Adju
 	p, err := loadProduct(ctx, input.ProductID)
 	if err != nil {
 		// The adjustment happened; only the product is missing from the answer.
-		graphql.AddError(ctx, err)
+		addErrorBelow(ctx, "AdjustInventoryPayload", "product", err)
 		return out, nil
 	}
 	out.Product = p
@@ -195,10 +197,14 @@ func (r *productResolver) Reviews(ctx context.Context, obj *model.Product, statu
 	}
 	page, err := l.ProductReviews.Load(ctx, loader.ProductReviewsKey{ProductID: obj.ID, Status: reviewStatus(status), Limit: w.Limit, Offset: w.Offset})
 	if err != nil {
-		return nil, err
+		return degrade(ctx, noReviews(w), err) // the product stays
 	}
 	prefetchReviews(ctx, page.Reviews, "edges", "node")
-	return reviewConnection(w, page)
+	conn, err := reviewConnection(w, page)
+	if err != nil {
+		return degrade(ctx, noReviews(w), err)
+	}
+	return conn, nil
 }
 
 // Node is the resolver for the node field.
