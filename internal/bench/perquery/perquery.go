@@ -153,30 +153,34 @@ func metOrMissed(ok bool) string {
 	return "**missed**"
 }
 
-// ReadResults reads results written by cpubench; a missing file is nil
-// results and no error.
+// ReadResults reads results written by cpubench. A missing file is an
+// error wrapping fs.ErrNotExist.
 func ReadResults(path string) (*Results, error) {
 	var r Results
 	if err := readJSON(path, &r); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
-		}
 		return nil, err
 	}
 	return &r, nil
 }
 
-// ReadRun reads a run, such as the baseline; a missing file is a nil run
-// and no error.
+// ReadRun reads a run, such as the baseline. A missing file is an error
+// wrapping fs.ErrNotExist.
 func ReadRun(path string) (*Run, error) {
 	var r Run
 	if err := readJSON(path, &r); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
-		}
 		return nil, err
 	}
 	return &r, nil
+}
+
+// ReadOptional reads the results or run at path with read, and returns
+// nil without an error when there is no file.
+func ReadOptional[T any](path string, read func(string) (*T, error)) (*T, error) {
+	v, err := read(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil //nolint:nilnil // no file: nothing to read, by contract
+	}
+	return v, err
 }
 
 func readJSON(path string, v any) error {

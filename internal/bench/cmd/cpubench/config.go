@@ -30,6 +30,7 @@ type config struct {
 	typename       int      // measured queries of { __typename }
 	allocFactor    int      // allocation runs send this many times the queries
 	instructions   bool     // count instructions (needs valgrind)
+	reportOnly     bool     // measure nothing: re-render the results in out
 	only           []string // scenarios to run; none: all
 }
 
@@ -54,6 +55,7 @@ func parseConfig(args []string, output io.Writer) (config, error) {
 	fs.IntVar(&c.typename, "typename", 50, "measured queries of { __typename }")
 	fs.IntVar(&c.allocFactor, "alloc-factor", 10, "the allocation runs send this many times the queries (they are cheap)")
 	fs.BoolVar(&c.instructions, "instructions", true, "count instructions under valgrind (false: allocations only)")
+	fs.BoolVar(&c.reportOnly, "report-only", false, "measure nothing: hold the results in -out to the targets and -baseline again, and rewrite them and the page")
 	only := fs.String("scenarios", "", "comma-separated scenarios to run ("+strings.Join(scenarioNames, ", ")+"); default all")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err

@@ -36,10 +36,13 @@ type process struct {
 
 const tailLines = 100
 
-// startProcess starts path with args and exactly env, capturing its output.
-func startProcess(name, path string, args, env []string, kill bool) (*process, error) {
-	cmd := exec.Command(path, args...)
+// startProcess starts path with args and exactly env, capturing its
+// output; it is stopped like stop does when ctx ends.
+func startProcess(ctx context.Context, name, path string, args, env []string, kill bool) (*process, error) {
+	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Env = env
+	cmd.Cancel = func() error { return cmd.Process.Signal(stopSignal(kill)) }
+	cmd.WaitDelay = 20 * time.Second // then killed
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	if err := cmd.Start(); err != nil {
@@ -87,17 +90,20 @@ func (p *process) tail() string {
 // stop ends the process (SIGTERM, or SIGKILL for one under valgrind) and
 // waits for it; a process that ignores SIGTERM is killed after 20s.
 func (p *process) stop() {
-	sig := syscall.SIGTERM
-	if p.kill {
-		sig = syscall.SIGKILL
-	}
-	_ = p.cmd.Process.Signal(sig)
+	_ = p.cmd.Process.Signal(stopSignal(p.kill))
 	select {
 	case <-p.exited:
 	case <-time.After(20 * time.Second):
 		_ = p.cmd.Process.Kill()
 		<-p.exited
 	}
+}
+
+func stopSignal(kill bool) syscall.Signal {
+	if kill {
+		return syscall.SIGKILL
+	}
+	return syscall.SIGTERM
 }
 
 // waitMatch waits until re matches a line of the output and returns its
@@ -120,7 +126,7 @@ func (p *process) waitMatch(ctx context.Context, re *regexp.Regexp, timeout time
 			p.mu.Lock()
 			err := p.waitErr
 			p.mu.Unlock()
-			return "", fmt.Errorf("%s exited (%v); its output:\n%s", p.name, err, p.tail())
+			return "", fmt.Errorf("%s exited (%w); its output:\n%s", p.name, err, p.tail())
 		case <-deadline.C:
 			return "", fmt.Errorf("%s did not start within %v; its output:\n%s", p.name, timeout, p.tail())
 		case <-ctx.Done():
@@ -138,7 +144,7 @@ var demoLine = regexp.MustCompile(`^(\w+)\s+(http://127\.0\.0\.1:\d+)$`)
 // startDemo starts demo-services on free ports, without faults, and returns
 // it with the URL of the issuer and of each service.
 func startDemo(ctx context.Context, path string, env []string) (*process, map[string]string, error) {
-	p, err := startProcess("demo-services", path, []string{"-base-port", "0"}, env, false)
+	p, err := startProcess(ctx, "demo-services", path, []string{"-base-port", "0"}, env, false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -186,7 +192,7 @@ func startServer(ctx context.Context, name, path string, args, env []string, val
 	if valgrind {
 		timeout = valgrindStartTimeout
 	}
-	p, err := startProcess(name, path, args, env, valgrind)
+	p, err := startProcess(ctx, name, path, args, env, valgrind)
 	if err != nil {
 		return nil, "", err
 	}
@@ -224,8 +230,9 @@ func waitOK(ctx context.Context, u string, timeout time.Duration) error {
 
 // freeAddr returns a loopback address with a port free a moment ago, for a
 // listener whose address a child does not print (a BFF's METRICS_ADDR).
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func freeAddr(ctx context.Context) (string, error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
 	}

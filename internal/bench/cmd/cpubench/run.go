@@ -72,9 +72,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return fmt.Errorf("reading the home operation: %w", err)
 	}
-	baseline, err := perquery.ReadRun(cfg.baseline)
+	baseline, err := perquery.ReadOptional(cfg.baseline, perquery.ReadRun)
 	if err != nil {
 		return err
+	}
+	if cfg.reportOnly {
+		prev, err := perquery.ReadResults(filepath.Join(cfg.out, perquery.File))
+		if err != nil {
+			return fmt.Errorf("-report-only: %w", err)
+		}
+		return write(cfg, perquery.NewResults(prev.Run, baseline), stdout)
 	}
 	valgrind := ""
 	if cfg.instructions {
@@ -287,7 +294,7 @@ func (m measurer) allocations(ctx context.Context, s *server) error {
 	metricsAddr := "off"
 	if s.bff {
 		var err error
-		if metricsAddr, err = freeAddr(); err != nil {
+		if metricsAddr, err = freeAddr(ctx); err != nil {
 			return err
 		}
 	}

@@ -60,7 +60,7 @@ func TestReportIncludesPerQuery(t *testing.T) {
 
 func reread(t *testing.T, dir string) *perquery.Results {
 	t.Helper()
-	r, err := perquery.ReadResults(filepath.Join(dir, perquery.File))
+	r, err := perquery.ReadOptional(filepath.Join(dir, perquery.File), perquery.ReadResults)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -316,7 +316,7 @@ func (r *report) write(cfg config) error {
 	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
 		return err
 	}
-	pq, err := perquery.ReadResults(filepath.Join(cfg.out, perquery.File))
+	pq, err := perquery.ReadOptional(filepath.Join(cfg.out, perquery.File), perquery.ReadResults)
 	if err != nil {
 		return err
 	}
