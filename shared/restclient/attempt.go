@@ -79,7 +79,11 @@ func (a *Attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, a.failed(ctx, actx, err)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, a.maxBytes+1))
+	if resp.ContentLength > a.maxBytes {
+		_ = resp.Body.Close()
+		return nil, &ResponseTooLargeError{Status: resp.StatusCode, Limit: a.maxBytes}
+	}
+	data, err := readBody(resp.Body, resp.ContentLength, a.maxBytes)
 	_ = resp.Body.Close()
 	if err != nil {
 		return nil, a.failed(ctx, actx, fmt.Errorf("reading the response body: %w", err))
@@ -87,10 +91,56 @@ func (a *Attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 	if int64(len(data)) > a.maxBytes {
 		return nil, &ResponseTooLargeError{Status: resp.StatusCode, Limit: a.maxBytes}
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(data))
+	resp.Body = newBufferedBody(data)
 	resp.ContentLength = int64(len(data))
 	return resp, nil
 }
+
+// readBody reads body to its end, at most limit+1 bytes (one more than the
+// cap, so an answer over it shows). A known size (Content-Length, at most
+// limit) is read into one buffer of that size; an unknown one as
+// io.ReadAll does.
+func readBody(body io.Reader, size, limit int64) ([]byte, error) {
+	r := io.LimitReader(body, limit+1)
+	if size < 0 {
+		return io.ReadAll(r)
+	}
+	// One byte of room past size lets the read that meets EOF land without
+	// growing the buffer.
+	data := make([]byte, 0, size+1)
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return data, err
+		}
+		if len(data) == cap(data) { // longer than announced: the cap still holds
+			data = append(data, 0)[:len(data)]
+		}
+	}
+}
+
+// bufferedBody is an answer's body that Attempt has read into memory.
+// Client decodes its bytes in place rather than reading them again.
+type bufferedBody struct {
+	bytes.Reader
+	data []byte
+}
+
+func newBufferedBody(data []byte) *bufferedBody {
+	b := &bufferedBody{data: data}
+	b.Reset(data)
+	return b
+}
+
+// Close does nothing: the bytes stay readable, as with io.NopCloser.
+func (*bufferedBody) Close() error { return nil }
+
+// unread returns the bytes not read yet.
+func (b *bufferedBody) unread() []byte { return b.data[len(b.data)-b.Len():] }
 
 // failed marks err as an attempt timeout when the attempt's own timeout,
 // not the caller's context, ended it.

@@ -202,3 +202,82 @@ func TestAttemptClosesRequestBody(t *testing.T) {
 		t.Errorf("next called = %v, body closed %d times; want false, 1", called, body.closed.Load())
 	}
 }
+
+// sized is a transport whose answer announces ContentLength size, true
+// or not, and counts the body bytes read.
+type sized struct {
+	body string
+	size int64
+	read *int
+}
+
+func (s sized) RoundTrip(req *http.Request) (*http.Response, error) {
+	return &http.Response{
+		StatusCode: http.StatusOK, ContentLength: s.size, Request: req,
+		Body: io.NopCloser(&countingReader{r: strings.NewReader(s.body), n: s.read}),
+	}, nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n *int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	*c.n += n
+	return n, err
+}
+
+// TestAttemptContentLength: a body read into a buffer of its announced
+// size holds whatever the transport delivers, under the same cap.
+func TestAttemptContentLength(t *testing.T) {
+	const body = `{"id":"prd_0001","name":"Lamp"}`
+	n := int64(len(body))
+	tests := []struct {
+		name     string
+		empty    bool // the transport sends no body
+		size     int64
+		max      int64
+		wantBody string
+		wantRead int // body bytes read; -1: any
+		wantErr  func(error) bool
+	}{
+		{name: "exact", size: n, max: n, wantBody: body, wantRead: len(body)},
+		{name: "unknown", size: -1, max: n, wantBody: body, wantRead: len(body)},
+		{name: "announced shorter than sent", size: 4, max: n, wantBody: body, wantRead: len(body)},
+		{name: "announced shorter, sent over the cap", size: 4, max: n - 1, wantErr: isTooLarge(http.StatusOK, n-1), wantRead: -1},
+		{name: "announced over the cap: refused unread", size: n, max: n - 1, wantErr: isTooLarge(http.StatusOK, n-1), wantRead: 0},
+		{name: "empty", empty: true, size: 0, max: n, wantBody: "", wantRead: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := body
+			if tt.empty {
+				b = ""
+			}
+			read := 0
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://catalog.test/x", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := restclient.NewAttempt(sized{body: b, size: tt.size, read: &read}, restclient.Config{MaxResponseBytes: tt.max}).RoundTrip(req)
+			if tt.wantRead >= 0 && read != tt.wantRead {
+				t.Errorf("read %d body bytes, want %d", read, tt.wantRead)
+			}
+			if tt.wantErr != nil {
+				if resp != nil || !tt.wantErr(err) {
+					t.Fatalf("RoundTrip = %v, %v; want no answer and a matching error", resp, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("RoundTrip: %v", err)
+			}
+			got, err := io.ReadAll(resp.Body)
+			if err != nil || string(got) != tt.wantBody || resp.ContentLength != int64(len(tt.wantBody)) {
+				t.Errorf("body %q (ContentLength %d), %v; want %q", got, resp.ContentLength, err, tt.wantBody)
+			}
+		})
+	}
+}

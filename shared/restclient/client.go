@@ -163,17 +163,26 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	fail := func(kind Kind, status int, err error) error {
 		return &Error{Service: c.service, Op: op, Kind: kind, Status: status, Attempts: attempts, Err: err}
 	}
+	success := resp.StatusCode >= 200 && resp.StatusCode <= 299
 
-	// The Attempt layer has read the body already; this read and cap hold
-	// for a client built without it.
-	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBytes+1))
-	if err != nil {
-		return fail(transportKind(ctx, err), resp.StatusCode, fmt.Errorf("reading body: %w", err))
+	// The Attempt layer has read the body already: decode its bytes in
+	// place. Without it (or when a layer above wrapped the body) the body
+	// is read here under the same cap, and a success decoded as it streams.
+	data, inMemory := bufferedBytes(resp.Body)
+	if !inMemory && success && out != nil {
+		return c.decodeStream(ctx, resp, out, fail)
+	}
+	if !inMemory {
+		var err error
+		data, err = io.ReadAll(io.LimitReader(resp.Body, c.maxBytes+1))
+		if err != nil {
+			return fail(transportKind(ctx, err), resp.StatusCode, fmt.Errorf("reading body: %w", err))
+		}
 	}
 	if int64(len(data)) > c.maxBytes {
 		return fail(KindBadResponse, resp.StatusCode, fmt.Errorf("body exceeds %d bytes", c.maxBytes))
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if !success {
 		e := &Error{Service: c.service, Op: op, Kind: statusKind(resp.StatusCode), Status: resp.StatusCode, Attempts: attempts}
 		var eb struct {
 			Error struct {
@@ -188,10 +197,29 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	if out == nil {
 		return nil
 	}
-	if err := json.Unmarshal(data, out); err != nil {
+	if err := unmarshal(data, out); err != nil {
 		return fail(KindBadResponse, resp.StatusCode, fmt.Errorf("decoding body: %w", err))
 	}
 	return nil
+}
+
+// decodeStream decodes a success's body into out as it reads it, capped at
+// c.maxBytes. Failures rank as when the body is read first: a failed read,
+// then an answer over the cap, then a body that does not decode.
+func (c *Client) decodeStream(ctx context.Context, resp *http.Response, out any, fail func(Kind, int, error) error) error {
+	body := &cappedReader{r: resp.Body, left: c.maxBytes}
+	err := unmarshalRead(body, out)
+	if err == nil {
+		return nil
+	}
+	_, _ = io.Copy(io.Discard, body) // a read failure or the cap further on outranks the decoding error
+	switch {
+	case body.err != nil:
+		return fail(transportKind(ctx, body.err), resp.StatusCode, fmt.Errorf("reading body: %w", body.err))
+	case body.exceeded:
+		return fail(KindBadResponse, resp.StatusCode, fmt.Errorf("body exceeds %d bytes", c.maxBytes))
+	}
+	return fail(KindBadResponse, resp.StatusCode, fmt.Errorf("decoding body: %w", err))
 }
 
 func statusKind(status int) Kind {

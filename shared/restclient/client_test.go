@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -105,51 +106,143 @@ func TestDoStatusKinds(t *testing.T) {
 	}
 }
 
+// bodyPaths are the two ways Client.Do meets an answer's body: read into
+// memory by the Attempt layer (NewHTTPClient, the usual stack), or straight
+// from the transport (a client without Attempt), decoded as it streams.
+var bodyPaths = []struct {
+	name string
+	hc   func(cfg restclient.Config) *http.Client
+}{
+	{"attempt", restclient.NewHTTPClient},
+	{"streamed", func(restclient.Config) *http.Client { return &http.Client{Transport: &http.Transport{}} }},
+}
+
 func TestDoDecodesAnswer(t *testing.T) {
 	tests := []struct {
 		name    string
 		status  int
 		body    string
+		fault   fault // instead of status and body
 		maxBody int64
 		want    thing
 		// wantKind is 0 for success.
 		wantKind restclient.Kind
 	}{
-		{"200 json", http.StatusOK, `{"id":"prd_0001","name":"Lamp","extra":true}`, 0, thing{ID: "prd_0001", Name: "Lamp"}, 0},
-		{"201 json", http.StatusCreated, `{"id":"prd_0002","name":"Desk"}`, 0, thing{ID: "prd_0002", Name: "Desk"}, 0},
-		{"body exactly at the cap", http.StatusOK, `{"id":"abc","name":"d"}`, int64(len(`{"id":"abc","name":"d"}`)), thing{ID: "abc", Name: "d"}, 0},
-		{"body one byte over the cap", http.StatusOK, `{"id":"abc","name":"de"}`, int64(len(`{"id":"abc","name":"d"}`)), thing{}, restclient.KindBadResponse},
-		{"error body over the cap", http.StatusNotFound, strings.Repeat("x", 64), 16, thing{}, restclient.KindBadResponse},
-		{"not json", http.StatusOK, `<html>hello</html>`, 0, thing{}, restclient.KindBadResponse},
-		{"truncated json", http.StatusOK, `{"id":"prd_0001"`, 0, thing{}, restclient.KindBadResponse},
-		{"wrong json type", http.StatusOK, `{"id":42}`, 0, thing{}, restclient.KindBadResponse},
-		{"empty body", http.StatusOK, ``, 0, thing{}, restclient.KindBadResponse},
+		{name: "200 json", status: http.StatusOK, body: `{"id":"prd_0001","name":"Lamp","extra":true}`, want: thing{ID: "prd_0001", Name: "Lamp"}},
+		{name: "201 json", status: http.StatusCreated, body: `{"id":"prd_0002","name":"Desk"}`, want: thing{ID: "prd_0002", Name: "Desk"}},
+		{name: "body exactly at the cap", status: http.StatusOK, body: `{"id":"abc","name":"d"}`, maxBody: int64(len(`{"id":"abc","name":"d"}`)), want: thing{ID: "abc", Name: "d"}},
+		{name: "body one byte over the cap", status: http.StatusOK, body: `{"id":"abc","name":"de"}`, maxBody: int64(len(`{"id":"abc","name":"d"}`)), wantKind: restclient.KindBadResponse},
+		{name: "chunked body over the cap", status: http.StatusOK, fault: chunked(`{"id":"abc",`, `"name":"de"}`), maxBody: int64(len(`{"id":"abc","name":"d"}`)), wantKind: restclient.KindBadResponse},
+		{name: "body over the cap whose start does not decode", status: http.StatusOK, body: `{"id":42,"name":"` + strings.Repeat("x", 64) + `"}`, maxBody: 32, wantKind: restclient.KindBadResponse},
+		{name: "error body over the cap", status: http.StatusNotFound, body: strings.Repeat("x", 64), maxBody: 16, wantKind: restclient.KindBadResponse},
+		{name: "not json", status: http.StatusOK, body: `<html>hello</html>`, wantKind: restclient.KindBadResponse},
+		{name: "truncated json", status: http.StatusOK, body: `{"id":"prd_0001"`, wantKind: restclient.KindBadResponse},
+		{name: "trailing data", status: http.StatusOK, body: `{"id":"prd_0001"} {}`, wantKind: restclient.KindBadResponse},
+		{name: "wrong json type", status: http.StatusOK, body: `{"id":42}`, wantKind: restclient.KindBadResponse},
+		{name: "empty body", status: http.StatusOK, body: ``, wantKind: restclient.KindBadResponse},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := serve(t, func(w http.ResponseWriter, _ *http.Request) {
-				w.WriteHeader(tt.status)
-				_, _ = io.WriteString(w, tt.body)
-			})
-			var out thing
-			err := newClient(t, srv.URL, restclient.Config{MaxResponseBytes: tt.maxBody}).Get(t.Context(), "/products/x", nil, &out)
-			if tt.wantKind == 0 {
+	for _, path := range bodyPaths {
+		for _, tt := range tests {
+			t.Run(path.name+"/"+tt.name, func(t *testing.T) {
+				f := tt.fault
+				if f == nil {
+					f = status(tt.status, tt.body)
+				}
+				u := newUpstream(t, f)
+				cfg := restclient.Config{MaxResponseBytes: tt.maxBody}
+				c, err := restclient.New("catalog", u.URL, path.hc(cfg), cfg)
 				if err != nil {
-					t.Fatalf("Get: %v", err)
+					t.Fatal(err)
 				}
-				if out != tt.want {
-					t.Errorf("out = %+v, want %+v", out, tt.want)
+				var out thing
+				err = c.Get(t.Context(), "/products/x", nil, &out)
+				if tt.wantKind == 0 {
+					if err != nil {
+						t.Fatalf("Get: %v", err)
+					}
+					if out != tt.want {
+						t.Errorf("out = %+v, want %+v", out, tt.want)
+					}
+					return
 				}
-				return
+				e := asError(t, err)
+				if e.Kind != tt.wantKind || e.Status != tt.status {
+					t.Errorf("Kind, Status = %v, %d; want %v, %d (%v)", e.Kind, e.Status, tt.wantKind, tt.status, err)
+				}
+				if e.Err == nil {
+					t.Errorf("Err = nil, want the decoding or size cause")
+				}
+			})
+		}
+	}
+}
+
+// TestDoTruncatedBody: a body cut off by the connection is a failed call
+// (unavailable, as a transport failure), not a bad answer, on both paths.
+func TestDoTruncatedBody(t *testing.T) {
+	for _, path := range bodyPaths {
+		t.Run(path.name, func(t *testing.T) {
+			u := newUpstream(t, truncated(t))
+			c, err := restclient.New("catalog", u.URL, path.hc(restclient.Config{}), restclient.Config{})
+			if err != nil {
+				t.Fatal(err)
 			}
-			e := asError(t, err)
-			if e.Kind != tt.wantKind || e.Status != tt.status {
-				t.Errorf("Kind, Status = %v, %d; want %v, %d", e.Kind, e.Status, tt.wantKind, tt.status)
-			}
-			if e.Err == nil {
-				t.Errorf("Err = nil, want the decoding or size cause")
+			var out thing
+			e := asError(t, c.Get(t.Context(), "/products/x", nil, &out))
+			if e.Kind != restclient.KindUnavailable || !errors.Is(e, io.ErrUnexpectedEOF) {
+				t.Errorf("Kind = %v, err %v; want unavailable with io.ErrUnexpectedEOF", e.Kind, e)
 			}
 		})
+	}
+}
+
+// TestDoDecodesAsEncodingJSON: answers decode into the models as
+// encoding/json decodes them, leniency included.
+func TestDoDecodesAsEncodingJSON(t *testing.T) {
+	type item struct {
+		ProductID string `json:"productId"`
+		Quantity  int    `json:"quantity"`
+	}
+	type model struct {
+		ID        string     `json:"id"`
+		Tags      []string   `json:"tags"`
+		Items     []item     `json:"items"`
+		PaymentID *string    `json:"paymentId"`
+		Price     float64    `json:"price"`
+		CreatedAt time.Time  `json:"createdAt"`
+		UpdatedAt *time.Time `json:"updatedAt"`
+	}
+	tests := []struct{ name, body string }{
+		{"every kind of field", `{"id":"ord_1","tags":["a","b"],"items":[{"productId":"prd_1","quantity":2}],"paymentId":"pay_1","price":12.5,"createdAt":"2026-01-01T10:00:00Z","updatedAt":"2026-01-02T10:00:00.123+02:00"}`},
+		{"unknown members at every depth", `{"id":"ord_1","extra":{"deep":[1,{"x":null}]},"items":[{"productId":"prd_1","more":"x","quantity":1}]}`},
+		{"nulls", `{"id":null,"tags":null,"items":null,"paymentId":null,"createdAt":null,"updatedAt":null}`},
+		{"duplicate names: the last wins", `{"id":"first","id":"second"}`},
+		{"names in another case", `{"ID":"ord_1","Items":[{"PRODUCTID":"prd_1"}]}`},
+		{"escapes", `{"id":"a\u00e9\n\"b\"","tags":["\ud83d\ude00"]}`},
+		{"invalid UTF-8", "{\"id\":\"a\xffb\"}"},
+		{"whitespace around", " \n\t{\"id\" : \"ord_1\" }\n"},
+	}
+	for _, path := range bodyPaths {
+		for _, tt := range tests {
+			t.Run(path.name+"/"+tt.name, func(t *testing.T) {
+				var want model
+				if err := json.Unmarshal([]byte(tt.body), &want); err != nil {
+					t.Fatalf("encoding/json: %v", err)
+				}
+				u := newUpstream(t, ok(tt.body))
+				c, err := restclient.New("catalog", u.URL, path.hc(restclient.Config{}), restclient.Config{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got model
+				if err := c.Get(t.Context(), "/orders/x", nil, &got); err != nil {
+					t.Fatalf("Get: %v", err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("decoded %+v, encoding/json decodes %+v", got, want)
+				}
+			})
+		}
 	}
 }
 

@@ -60,6 +60,18 @@ func status(code int, body string, headers ...string) fault {
 
 func ok(body string) fault { return status(http.StatusOK, body) }
 
+// chunked answers 200 with the parts of a body flushed one by one, so it
+// has no Content-Length.
+func chunked(parts ...string) fault {
+	return func(_ *upstream, _ int, w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		for _, p := range parts {
+			_, _ = io.WriteString(w, p)
+			_ = http.NewResponseController(w).Flush()
+		}
+	}
+}
+
 // stall blocks before answering anything, until the client goes away or the
 // test ends.
 func stall(u *upstream, _ int, _ http.ResponseWriter, r *http.Request) {
