@@ -5,8 +5,9 @@
 //
 // Setup exports over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT (or
 // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set, and leaves tracing off
-// otherwise: no span is recorded, but an incoming traceparent still reaches
-// the upstreams and the access log.
+// otherwise: no span is recorded and upstream calls are not wrapped in
+// otelhttp, but an incoming traceparent still reaches the upstreams and the
+// access log.
 package tracing
 
 import (
@@ -158,13 +159,61 @@ func serverSpanName(_ string, r *http.Request) string {
 // peer.service set to service, and carries that span's traceparent. Put it
 // innermost, next to the base transport: each attempt gets its own span
 // and no other decorator can drop the header.
+//
+// With tracing off (the tracer provider, WithTracerProvider's or the global
+// one Setup installed, is the no-op provider) there is no span to make:
+// Transport then only sends the caller's trace context (traceparent,
+// tracestate) on each call, so the services can still correlate, without
+// otelhttp's per-attempt machinery. Build it after Setup.
 func Transport(service string, next http.RoundTripper, opts ...Option) http.RoundTripper {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	o := append(newOptions(opts).otelhttp(),
+	o := newOptions(opts)
+	if !o.enabled() {
+		return &propagatingTransport{next: next}
+	}
+	oo := append(o.otelhttp(),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + service }),
 		otelhttp.WithSpanOptions(trace.WithAttributes(attribute.String("peer.service", service))),
 	)
-	return otelhttp.NewTransport(next, o...)
+	return otelhttp.NewTransport(next, oo...)
+}
+
+// enabled reports whether spans can be recorded: false for the no-op
+// provider Setup installs when no exporter is configured.
+func (o options) enabled() bool {
+	tp := o.tp
+	if tp == nil {
+		tp = otel.GetTracerProvider()
+	}
+	switch tp.(type) {
+	case noop.TracerProvider, *noop.TracerProvider:
+		return false
+	}
+	return true
+}
+
+// propagatingTransport sends the trace context of each request's context
+// in W3C headers, and makes no span.
+type propagatingTransport struct {
+	next http.RoundTripper
+}
+
+var _ http.RoundTripper = (*propagatingTransport)(nil)
+
+func (t *propagatingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if !trace.SpanContextFromContext(ctx).IsValid() {
+		return t.next.RoundTrip(req)
+	}
+	// A RoundTripper must not change the caller's request: send a copy
+	// with its own headers.
+	out := req.WithContext(ctx)
+	out.Header = req.Header.Clone()
+	if out.Header == nil {
+		out.Header = http.Header{}
+	}
+	Propagator.Inject(ctx, propagation.HeaderCarrier(out.Header))
+	return t.next.RoundTrip(out)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -33,11 +35,11 @@ func newProvider(t *testing.T) (*sdktrace.TracerProvider, *tracetest.InMemoryExp
 	return tp, exp
 }
 
-// upstream is a test service that remembers the traceparent of each call.
+// upstream is a test service that remembers the trace headers of each call.
 type upstream struct {
 	*httptest.Server
-	mu           sync.Mutex
-	traceparents []string
+	mu       sync.Mutex
+	received []http.Header
 }
 
 func newUpstream(t *testing.T) *upstream {
@@ -45,7 +47,10 @@ func newUpstream(t *testing.T) *upstream {
 	u := &upstream{}
 	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u.mu.Lock()
-		u.traceparents = append(u.traceparents, r.Header.Get("traceparent"))
+		u.received = append(u.received, http.Header{
+			"Traceparent": r.Header.Values("traceparent"),
+			"Tracestate":  r.Header.Values("tracestate"),
+		})
 		u.mu.Unlock()
 		_, _ = io.WriteString(w, `{"id":"prd_0001"}`)
 	}))
@@ -53,17 +58,32 @@ func newUpstream(t *testing.T) *upstream {
 	return u
 }
 
-func (u *upstream) received() []string {
+// traceparents returns the traceparent of each call received.
+func (u *upstream) traceparents() []string {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	return append([]string(nil), u.traceparents...)
+	var out []string
+	for _, h := range u.received {
+		out = append(out, h.Get("traceparent"))
+	}
+	return out
+}
+
+// headers returns the trace headers of each call received.
+func (u *upstream) headers() []http.Header {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return append([]http.Header(nil), u.received...)
 }
 
 // bff returns a handler, behind tracing.Middleware, that calls the upstream
-// through tracing.Transport.
-func bff(t *testing.T, up *upstream, opts ...tracing.Option) http.Handler {
+// through transport (tracing.Transport with opts when nil).
+func bff(t *testing.T, up *upstream, transport http.RoundTripper, opts ...tracing.Option) http.Handler {
 	t.Helper()
-	client := &http.Client{Transport: tracing.Transport("catalog", nil, opts...)}
+	if transport == nil {
+		transport = tracing.Transport("catalog", nil, opts...)
+	}
+	client := &http.Client{Transport: transport}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/graphql", func(w http.ResponseWriter, r *http.Request) {
 		req, err := http.NewRequestWithContext(r.Context(), http.MethodGet, up.URL+"/products/prd_0001", nil)
@@ -78,6 +98,9 @@ func bff(t *testing.T, up *upstream, opts ...tracing.Option) http.Handler {
 		}
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
+		if len(req.Header.Values("traceparent")) != 0 {
+			t.Error("the transport changed the caller's request headers")
+		}
 		w.WriteHeader(http.StatusOK)
 	})
 	return tracing.Middleware(opts...)(mux)
@@ -105,7 +128,7 @@ func TestServerAndUpstreamSpansShareOneTrace(t *testing.T) {
 			if tt.traceparent != "" {
 				req.Header.Set("traceparent", tt.traceparent)
 			}
-			bff(t, up, tracing.WithTracerProvider(tp)).ServeHTTP(httptest.NewRecorder(), req)
+			bff(t, up, nil, tracing.WithTracerProvider(tp)).ServeHTTP(httptest.NewRecorder(), req)
 
 			spans := exp.GetSpans()
 			if len(spans) != 2 {
@@ -135,7 +158,7 @@ func TestServerAndUpstreamSpansShareOneTrace(t *testing.T) {
 				}
 			}
 			want := "00-" + traceID.String() + "-" + client.SpanContext.SpanID().String() + "-01"
-			if got := up.received(); len(got) != 1 || got[0] != want {
+			if got := up.traceparents(); len(got) != 1 || got[0] != want {
 				t.Errorf("the upstream received traceparent %q, want %q", got, want)
 			}
 			var peer string
@@ -151,14 +174,83 @@ func TestServerAndUpstreamSpansShareOneTrace(t *testing.T) {
 	}
 }
 
-func TestTracingOffStillPropagatesIncomingTraceparent(t *testing.T) {
-	up := newUpstream(t)
-	req := httptest.NewRequest(http.MethodPost, "/graphql", nil)
-	req.Header.Set("traceparent", incoming)
-	bff(t, up, tracing.WithTracerProvider(noop.NewTracerProvider())).ServeHTTP(httptest.NewRecorder(), req)
-	got := up.received()
-	if len(got) != 1 || !strings.Contains(got[0], incomingTraceID) {
-		t.Errorf("the upstream received traceparent %q, want trace %s", got, incomingTraceID)
+// TestTracingOffPropagatesWithoutOtelhttp: with the no-op provider (no
+// exporter configured) an upstream call carries the incoming trace context
+// as it came, and no otelhttp transport makes a span per attempt.
+func TestTracingOffPropagatesWithoutOtelhttp(t *testing.T) {
+	tests := []struct {
+		name     string
+		incoming http.Header
+		want     http.Header
+	}{
+		{
+			name:     "incoming traceparent and tracestate",
+			incoming: http.Header{"Traceparent": {incoming}, "Tracestate": {"vendor=abc,other=1"}},
+			want:     http.Header{"Traceparent": {incoming}, "Tracestate": {"vendor=abc,other=1"}},
+		},
+		{
+			name:     "incoming traceparent only",
+			incoming: http.Header{"Traceparent": {incoming}},
+			want:     http.Header{"Traceparent": {incoming}},
+		},
+		{name: "none", incoming: http.Header{}, want: http.Header{}},
+		{name: "invalid traceparent", incoming: http.Header{"Traceparent": {"00-zz-yy-01"}}, want: http.Header{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			off := tracing.WithTracerProvider(noop.NewTracerProvider())
+			transport := tracing.Transport("catalog", nil, off)
+			if _, ok := transport.(*otelhttp.Transport); ok {
+				t.Fatalf("Transport with tracing off is %T, want no otelhttp transport", transport)
+			}
+			up := newUpstream(t)
+			req := httptest.NewRequest(http.MethodPost, "/graphql", nil)
+			for k, v := range tt.incoming {
+				req.Header[k] = v
+			}
+			bff(t, up, transport, off).ServeHTTP(httptest.NewRecorder(), req)
+			got := up.headers()
+			if len(got) != 1 {
+				t.Fatalf("the upstream received %d calls, want 1", len(got))
+			}
+			for _, k := range []string{"Traceparent", "Tracestate"} {
+				if !slices.Equal(got[0][k], tt.want[k]) {
+					t.Errorf("the upstream received %s %q, want %q", k, got[0][k], tt.want[k])
+				}
+			}
+		})
+	}
+}
+
+// TestTransportFollowsSetup: Transport without options wraps calls in
+// otelhttp only when Setup configured an exporter.
+func TestTransportFollowsSetup(t *testing.T) {
+	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-protobuf")
+	}))
+	defer collector.Close()
+	tests := []struct {
+		name     string
+		env      map[string]string
+		wantSpan bool
+	}{
+		{name: "no endpoint", env: nil, wantSpan: false},
+		{name: "disabled", env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL, "OTEL_SDK_DISABLED": "true"}, wantSpan: false},
+		{name: "endpoint", env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL}, wantSpan: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			keepGlobals(t)
+			shutdown, err := tracing.Setup(t.Context(), "bff-test", env(tt.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = shutdown(t.Context()) }()
+			transport := tracing.Transport("catalog", nil)
+			if _, spans := transport.(*otelhttp.Transport); spans != tt.wantSpan {
+				t.Errorf("Transport is %T, want otelhttp: %v", transport, tt.wantSpan)
+			}
+		})
 	}
 }
 
