@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/frontdesk/frontdesk/services/servicestest"
 	"github.com/frontdesk/frontdesk/shared/restclient"
 	"github.com/frontdesk/frontdesk/shared/upstream/catalog"
@@ -122,5 +125,47 @@ func BenchmarkUpstreamDecode(b *testing.B) {
 			}
 			cpu.report(b)
 		})
+	}
+}
+
+// BenchmarkDecoders compares decoders on the same answers, bytes already in
+// memory: encoding/json (Unmarshal, and the streaming Decoder) against
+// json/v2 with the options restclient uses (docs/decisions.md).
+func BenchmarkDecoders(b *testing.B) {
+	ordersPage, productBatch := upstreamAnswers(b)
+	lenient := jsonv2.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true), jsonv2.MatchCaseInsensitiveNames(true))
+	decoders := []struct {
+		name   string
+		decode func(data []byte, out any) error
+	}{
+		{"encoding-json/Unmarshal", json.Unmarshal},
+		{"encoding-json/Decoder", func(data []byte, out any) error { return json.NewDecoder(bytes.NewReader(data)).Decode(out) }},
+		{"json-v2/Unmarshal", func(data []byte, out any) error { return jsonv2.Unmarshal(data, out, lenient) }},
+		{"json-v2/UnmarshalRead", func(data []byte, out any) error {
+			return jsonv2.UnmarshalRead(bytes.NewReader(data), out, lenient)
+		}},
+	}
+	answers := []struct {
+		name string
+		data []byte
+		out  func() any
+	}{
+		{"products160", productBatch, func() any { return new(struct{ Products []catalog.Product }) }},
+		{"orders50", ordersPage, func() any { return new(orders.Page) }},
+	}
+	for _, a := range answers {
+		for _, d := range decoders {
+			b.Run(a.name+"/"+d.name, func(b *testing.B) {
+				b.SetBytes(int64(len(a.data)))
+				b.ReportAllocs()
+				cpu := startCPU()
+				for b.Loop() {
+					if err := d.decode(a.data, a.out()); err != nil {
+						b.Fatal(err)
+					}
+				}
+				cpu.report(b)
+			})
+		}
 	}
 }
