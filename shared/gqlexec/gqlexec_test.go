@@ -124,5 +124,3 @@ func goroutineID() string {
 	}
 	return string(fields[1])
 }
-
-

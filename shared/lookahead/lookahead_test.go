@@ -34,6 +34,7 @@ type OrderEdge {
 type Order {
   id: ID!
   customer: User!
+  notes(first: Int = 3): [String!]!
 }
 
 type User {
@@ -243,6 +244,51 @@ func TestSelectsWithoutExecutionContext(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := lookahead.Selects(tt.ctx(t), tt.path...); got {
 				t.Errorf("Selects(%q) = true, want false", tt.path)
+			}
+		})
+	}
+}
+
+func TestArguments(t *testing.T) {
+	notes := []string{"edges", "node", "notes"}
+	tests := []struct {
+		name  string
+		query string
+		vars  map[string]any
+		want  []int // first of each selection of notes, in document order
+	}{
+		{"literal", `{ orders { edges { node { notes(first: 5) } } } }`, nil, []int{5}},
+		{"default", `{ orders { edges { node { notes } } } }`, nil, []int{3}},
+		{"variable", `query($n: Int) { orders { edges { node { notes(first: $n) } } } }`, map[string]any{"n": 7}, []int{7}},
+		{"aliases", `{ orders { edges { node { a: notes(first: 1) b: notes(first: 2) } } } }`, nil, []int{1, 2}},
+		{
+			"fragment",
+			`{ orders { edges { ...E } } }
+fragment E on OrderEdge { node { notes(first: 4) } }`, nil, []int{4},
+		},
+		{"not selected", `{ orders { edges { node { id } } } }`, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := fieldContext(t, tt.query)
+			graphql.GetOperationContext(ctx).Variables = tt.vars
+			var got []int
+			for _, args := range lookahead.Arguments(ctx, notes...) {
+				n, ok := args["first"].(int)
+				if !ok {
+					if n64, ok64 := args["first"].(int64); ok64 {
+						n = int(n64)
+					}
+				}
+				got = append(got, n)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("Arguments(%q) firsts = %v, want %v", notes, got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("Arguments(%q) firsts = %v, want %v", notes, got, tt.want)
+				}
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/frontdesk/frontdesk/shared/batch"
 	"github.com/frontdesk/frontdesk/shared/gqlerr"
 )
 
@@ -30,6 +31,17 @@ func degrade[T any](ctx context.Context, empty T, err error) (T, error) {
 		return zero, err
 	}
 	addFieldError(ctx, err)
+	return empty, nil
+}
+
+// degradeAt is degrade for parent i of a batch resolver: the error goes to
+// that parent's field, whatever parent's context the batch runs on.
+func degradeAt[T any](ctx context.Context, i int, empty T, err error) (T, error) {
+	if !upstreamFailed(err) {
+		var zero T
+		return zero, batch.At(ctx, i, err)
+	}
+	batch.AddError(ctx, i, err)
 	return empty, nil
 }
 

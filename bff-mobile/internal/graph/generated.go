@@ -171,15 +171,15 @@ type MutationResolver interface {
 	AddReview(ctx context.Context, input model.AddReviewInput) (*model.AddReviewPayload, error)
 }
 type OrderResolver interface {
-	Items(ctx context.Context, obj *model.Order) ([]model.OrderItem, error)
+	Items(ctx context.Context, objs []*model.Order) ([][]model.OrderItem, error)
 }
 type OrderItemResolver interface {
-	Product(ctx context.Context, obj *model.OrderItem) (*model.Product, error)
+	Product(ctx context.Context, objs []*model.OrderItem) ([]*model.Product, error)
 }
 type ProductResolver interface {
-	InStock(ctx context.Context, obj *model.Product) (*bool, error)
-	Rating(ctx context.Context, obj *model.Product) (*model.Rating, error)
-	TopReviews(ctx context.Context, obj *model.Product, first *int) ([]model.Review, error)
+	InStock(ctx context.Context, objs []*model.Product) ([]*bool, error)
+	Rating(ctx context.Context, objs []*model.Product) ([]*model.Rating, error)
+	TopReviews(ctx context.Context, objs []*model.Product, first *int) ([][]model.Review, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*model.Viewer, error)
@@ -190,7 +190,7 @@ type QueryResolver interface {
 	Orders(ctx context.Context, first *int, after *string) (*model.OrderConnection, error)
 }
 type ReviewResolver interface {
-	Author(ctx context.Context, obj *model.Review) (*string, error)
+	Author(ctx context.Context, objs []*model.Review) ([]*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2050,7 +2050,7 @@ func (ec *executionContext) _Order_items(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Order_items(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().Items(ctx, obj)
+			return ec.resolveBatch_Order_items(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.OrderItem) graphql.Marshaler {
@@ -2071,6 +2071,29 @@ func (ec *executionContext) fieldContext_Order_items(_ context.Context, field gr
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Order_items(ctx context.Context, field graphql.CollectedField, obj *model.Order) (any, error) {
+	resolver := ec.Resolvers.Order()
+	if batch, ok := graphql.BatchParentsFor[*model.Order](ctx, "Order"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Items(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]model.OrderItem](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Order.items",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Items(ctx, []*model.Order{obj})
+	return graphql.ResolveBatchSingleResult[[]model.OrderItem](
+		ctx,
+		results,
+		err,
+		"Order.items",
+	)
 }
 
 func (ec *executionContext) _OrderConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrderConnection) (ret graphql.Marshaler) {
@@ -2224,7 +2247,7 @@ func (ec *executionContext) _OrderItem_product(ctx context.Context, field graphq
 			return ec.fieldContext_OrderItem_product(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.OrderItem().Product(ctx, obj)
+			return ec.resolveBatch_OrderItem_product(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
@@ -2245,6 +2268,29 @@ func (ec *executionContext) fieldContext_OrderItem_product(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_OrderItem_product(ctx context.Context, field graphql.CollectedField, obj *model.OrderItem) (any, error) {
+	resolver := ec.Resolvers.OrderItem()
+	if batch, ok := graphql.BatchParentsFor[*model.OrderItem](ctx, "OrderItem"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Product(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Product](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"OrderItem.product",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Product(ctx, []*model.OrderItem{obj})
+	return graphql.ResolveBatchSingleResult[*model.Product](
+		ctx,
+		results,
+		err,
+		"OrderItem.product",
+	)
 }
 
 func (ec *executionContext) _OrderItem_quantity(ctx context.Context, field graphql.CollectedField, obj *model.OrderItem) (ret graphql.Marshaler) {
@@ -2564,7 +2610,7 @@ func (ec *executionContext) _Product_inStock(ctx context.Context, field graphql.
 			return ec.fieldContext_Product_inStock(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Product().InStock(ctx, obj)
+			return ec.resolveBatch_Product_inStock(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
@@ -2577,6 +2623,29 @@ func (ec *executionContext) _Product_inStock(ctx context.Context, field graphql.
 func (ec *executionContext) fieldContext_Product_inStock(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, true, true, "Boolean")
 }
+func (ec *executionContext) resolveBatch_Product_inStock(ctx context.Context, field graphql.CollectedField, obj *model.Product) (any, error) {
+	resolver := ec.Resolvers.Product()
+	if batch, ok := graphql.BatchParentsFor[*model.Product](ctx, "Product"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.InStock(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*bool](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Product.inStock",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.InStock(ctx, []*model.Product{obj})
+	return graphql.ResolveBatchSingleResult[*bool](
+		ctx,
+		results,
+		err,
+		"Product.inStock",
+	)
+}
 
 func (ec *executionContext) _Product_rating(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -2587,7 +2656,7 @@ func (ec *executionContext) _Product_rating(ctx context.Context, field graphql.C
 			return ec.fieldContext_Product_rating(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Product().Rating(ctx, obj)
+			return ec.resolveBatch_Product_rating(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Rating) graphql.Marshaler {
@@ -2609,6 +2678,29 @@ func (ec *executionContext) fieldContext_Product_rating(_ context.Context, field
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Product_rating(ctx context.Context, field graphql.CollectedField, obj *model.Product) (any, error) {
+	resolver := ec.Resolvers.Product()
+	if batch, ok := graphql.BatchParentsFor[*model.Product](ctx, "Product"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Rating(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Rating](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Product.rating",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Rating(ctx, []*model.Product{obj})
+	return graphql.ResolveBatchSingleResult[*model.Rating](
+		ctx,
+		results,
+		err,
+		"Product.rating",
+	)
+}
 
 func (ec *executionContext) _Product_topReviews(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -2619,8 +2711,7 @@ func (ec *executionContext) _Product_topReviews(ctx context.Context, field graph
 			return ec.fieldContext_Product_topReviews(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Product().TopReviews(ctx, obj, fc.Args["first"].(*int))
+			return ec.resolveBatch_Product_topReviews(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Review) graphql.Marshaler {
@@ -2652,6 +2743,30 @@ func (ec *executionContext) fieldContext_Product_topReviews(ctx context.Context,
 		return fc, err
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Product_topReviews(ctx context.Context, field graphql.CollectedField, obj *model.Product) (any, error) {
+	resolver := ec.Resolvers.Product()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*model.Product](ctx, "Product"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.TopReviews(ctx, batch.Parents, fc.Args["first"].(*int))
+		})
+		return graphql.ResolveBatchGroupResult[[]model.Review](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Product.topReviews",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.TopReviews(ctx, []*model.Product{obj}, fc.Args["first"].(*int))
+	return graphql.ResolveBatchSingleResult[[]model.Review](
+		ctx,
+		results,
+		err,
+		"Product.topReviews",
+	)
 }
 
 func (ec *executionContext) _ProductConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProductConnection) (ret graphql.Marshaler) {
@@ -3259,7 +3374,7 @@ func (ec *executionContext) _Review_author(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Review_author(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Review().Author(ctx, obj)
+			return ec.resolveBatch_Review_author(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3271,6 +3386,29 @@ func (ec *executionContext) _Review_author(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Review_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, true, true, "String")
+}
+func (ec *executionContext) resolveBatch_Review_author(ctx context.Context, field graphql.CollectedField, obj *model.Review) (any, error) {
+	resolver := ec.Resolvers.Review()
+	if batch, ok := graphql.BatchParentsFor[*model.Review](ctx, "Review"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Author(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Review.author",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Author(ctx, []*model.Review{obj})
+	return graphql.ResolveBatchSingleResult[*string](
+		ctx,
+		results,
+		err,
+		"Review.author",
+	)
 }
 
 func (ec *executionContext) _Review_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
@@ -5906,7 +6044,8 @@ func (ec *executionContext) marshalNOrder2githubᚗcomᚋfrontdeskᚋfrontdesk�
 }
 
 func (ec *executionContext) marshalNOrder2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐOrderᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Order) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "Order", v)
+	ret := gqlexec.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrder2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐOrder(ctx, sel, v[i])
@@ -5942,7 +6081,7 @@ func (ec *executionContext) marshalNOrderEdge2githubᚗcomᚋfrontdeskᚋfrontde
 }
 
 func (ec *executionContext) marshalNOrderEdge2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐOrderEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OrderEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderEdge2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐOrderEdge(ctx, sel, v[i])
@@ -5962,7 +6101,8 @@ func (ec *executionContext) marshalNOrderItem2githubᚗcomᚋfrontdeskᚋfrontde
 }
 
 func (ec *executionContext) marshalNOrderItem2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐOrderItemᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OrderItem) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "OrderItem", v)
+	ret := gqlexec.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderItem2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐOrderItem(ctx, sel, v[i])
@@ -6032,7 +6172,8 @@ func (ec *executionContext) marshalNProduct2githubᚗcomᚋfrontdeskᚋfrontdesk
 }
 
 func (ec *executionContext) marshalNProduct2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Product) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "Product", v)
+	ret := gqlexec.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProduct2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐProduct(ctx, sel, v[i])
@@ -6068,7 +6209,7 @@ func (ec *executionContext) marshalNProductEdge2githubᚗcomᚋfrontdeskᚋfront
 }
 
 func (ec *executionContext) marshalNProductEdge2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐProductEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProductEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductEdge2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐProductEdge(ctx, sel, v[i])
@@ -6088,7 +6229,8 @@ func (ec *executionContext) marshalNReview2githubᚗcomᚋfrontdeskᚋfrontdesk�
 }
 
 func (ec *executionContext) marshalNReview2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐReviewᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Review) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "Review", v)
+	ret := gqlexec.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReview2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑmobileᚋinternalᚋgraphᚋmodelᚐReview(ctx, sel, v[i])

@@ -4,10 +4,13 @@ import (
 	"context"
 	"slices"
 
+	"github.com/frontdesk/frontdesk/bff-mobile/internal/graph/model"
 	"github.com/frontdesk/frontdesk/shared/loader"
 	"github.com/frontdesk/frontdesk/shared/lookahead"
+	"github.com/frontdesk/frontdesk/shared/relay"
 	"github.com/frontdesk/frontdesk/shared/upstream/catalog"
 	"github.com/frontdesk/frontdesk/shared/upstream/orders"
+	"github.com/frontdesk/frontdesk/shared/upstream/reviews"
 )
 
 // A list resolver knows every key its children will load. The prefetch
@@ -58,5 +61,55 @@ func productFetches(ctx context.Context, l *loader.Loaders, ids, path []string) 
 	if selects(ctx, path, "rating") {
 		fetches = append(fetches, func() { l.ReviewSummaries.Prefetch(ctx, ids) })
 	}
+	reviewsPath := append(slices.Clone(path), "topReviews")
+	if keys := topReviewsKeys(ctx, ids, reviewsPath); len(keys) > 0 {
+		fetches = append(fetches, func() {
+			pages, _ := l.ProductReviews.LoadMany(ctx, keys)
+			if selects(ctx, reviewsPath, "author") {
+				l.Users.Prefetch(ctx, reviewAuthors(pages))
+			}
+		})
+	}
 	return fetches
 }
+
+// topReviewsKeys are the review pages the query asks of each product at
+// path, one per distinct valid `first` (an invalid one is left to the
+// resolver, which reports it).
+func topReviewsKeys(ctx context.Context, ids, path []string) []loader.ProductReviewsKey {
+	var keys []loader.ProductReviewsKey
+	seen := map[int]bool{}
+	for _, args := range lookahead.Arguments(ctx, path...) {
+		n, err := relay.Count("first", lookahead.Int(args["first"]), 3, maxTopReviews)
+		if err != nil || seen[n] {
+			continue
+		}
+		seen[n] = true
+		for _, id := range ids {
+			keys = append(keys, loader.ProductReviewsKey{ProductID: id, Status: "APPROVED", Limit: n})
+		}
+	}
+	return keys
+}
+
+// prefetchAuthors loads, with one users call, the authors of every review in
+// pages when the query selects them: the reviews of sibling products are
+// cousins, which no one batch resolver sees together.
+func prefetchAuthors(ctx context.Context, pages []reviews.Page) {
+	if l, ok := loader.FromContext(ctx); ok && lookahead.Selects(ctx, "author") {
+		l.Users.Prefetch(ctx, reviewAuthors(pages))
+	}
+}
+
+func reviewAuthors(pages []reviews.Page) []string {
+	var ids []string
+	for _, p := range pages {
+		for _, r := range p.Reviews {
+			ids = append(ids, r.UserID)
+		}
+	}
+	return ids
+}
+
+// productID is the loader key of a product's own relations.
+func productID(p *model.Product) (string, bool) { return p.ID, true }

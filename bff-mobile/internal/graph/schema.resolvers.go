@@ -16,16 +16,19 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/frontdesk/frontdesk/bff-mobile/internal/graph/model"
+	"github.com/frontdesk/frontdesk/shared/batch"
 	"github.com/frontdesk/frontdesk/shared/gqlerr"
 	"github.com/frontdesk/frontdesk/shared/loader"
 	"github.com/frontdesk/frontdesk/shared/relay"
 	"github.com/frontdesk/frontdesk/shared/restclient"
 	"github.com/frontdesk/frontdesk/shared/upstream/catalog"
+	"github.com/frontdesk/frontdesk/shared/upstream/inventory"
 	"github.com/frontdesk/frontdesk/shared/upstream/orders"
 	"github.com/frontdesk/frontdesk/shared/upstream/reviews"
+	"github.com/frontdesk/frontdesk/shared/upstream/users"
 )
 
-// Greeting is the resolver for the greeting field.
+// Greeting is the batch resolver for the greeting field.
 func (r *homeResolver) Greeting(ctx context.Context, obj *model.Home) (string, error) {
 	p, err := caller(ctx)
 	if err != nil {
@@ -44,7 +47,7 @@ func (r *homeResolver) Greeting(ctx context.Context, obj *model.Home) (string, e
 	return fmt.Sprintf("Welcome back, %s!", firstName(u.Name)), nil
 }
 
-// RecentOrders is the resolver for the recentOrders field.
+// RecentOrders is the batch resolver for the recentOrders field.
 func (r *homeResolver) RecentOrders(ctx context.Context, obj *model.Home, first *int) ([]model.Order, error) {
 	n, err := relay.Count("first", first, 3, maxRecent)
 	if err != nil {
@@ -66,7 +69,7 @@ func (r *homeResolver) RecentOrders(ctx context.Context, obj *model.Home, first 
 	return out, nil
 }
 
-// FeaturedProducts is the resolver for the featuredProducts field.
+// FeaturedProducts is the batch resolver for the featuredProducts field.
 func (r *homeResolver) FeaturedProducts(ctx context.Context, obj *model.Home, first *int) ([]model.Product, error) {
 	n, err := relay.Count("first", first, 6, maxFeatured)
 	if err != nil {
@@ -165,54 +168,58 @@ func (r *mutationResolver) AddReview(ctx context.Context, input model.AddReviewI
 	return &model.AddReviewPayload{Review: toReview(rev)}, nil
 }
 
-// Items is the resolver for the items field.
-func (r *orderResolver) Items(ctx context.Context, obj *model.Order) ([]model.OrderItem, error) {
+// Items is the batch resolver for the items field.
+func (r *orderResolver) Items(ctx context.Context, objs []*model.Order) ([][]model.OrderItem, error) {
 	// A resolver (gqlgen.yml) so the lines resolve concurrently with the order's other relations.
-	return obj.Items, nil
+	return batch.Each(ctx, objs, func(o *model.Order) ([]model.OrderItem, error) { return o.Items, nil })
 }
 
-// Product is the resolver for the product field.
-func (r *orderItemResolver) Product(ctx context.Context, obj *model.OrderItem) (*model.Product, error) {
+// Product is the batch resolver for the product field.
+func (r *orderItemResolver) Product(ctx context.Context, objs []*model.OrderItem) ([]*model.Product, error) {
 	l, err := loader.From(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p, err := l.Products.Load(ctx, obj.ProductID)
-	if err != nil {
-		return nil, err
-	}
-	return toProduct(p), nil
+	return batch.Load(ctx, objs, l.Products, func(it *model.OrderItem) (string, bool) { return it.ProductID, true },
+		func(p catalog.Product, err error) (*model.Product, error) {
+			if err != nil {
+				return nil, err
+			}
+			return toProduct(p), nil
+		})
 }
 
-// InStock is the resolver for the inStock field.
-func (r *productResolver) InStock(ctx context.Context, obj *model.Product) (*bool, error) {
+// InStock is the batch resolver for the inStock field.
+func (r *productResolver) InStock(ctx context.Context, objs []*model.Product) ([]*bool, error) {
 	l, err := loader.From(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s, err := l.Stock.Load(ctx, obj.ID)
-	inStock := err == nil && s.Total > 0
-	if err != nil && !errors.Is(err, restclient.ErrNotFound) {
-		return nil, err // unknown, not "out of stock"
-	}
-	return &inStock, nil
+	return batch.Load(ctx, objs, l.Stock, productID, func(s inventory.Stock, err error) (*bool, error) {
+		if err != nil && !errors.Is(err, restclient.ErrNotFound) {
+			return nil, err // unknown, not "out of stock"
+		}
+		inStock := err == nil && s.Total > 0
+		return &inStock, nil
+	})
 }
 
-// Rating is the resolver for the rating field.
-func (r *productResolver) Rating(ctx context.Context, obj *model.Product) (*model.Rating, error) {
+// Rating is the batch resolver for the rating field.
+func (r *productResolver) Rating(ctx context.Context, objs []*model.Product) ([]*model.Rating, error) {
 	l, err := loader.From(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s, err := l.ReviewSummaries.Load(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	return &model.Rating{Average: math.Round(s.Average*10) / 10, Count: s.Count}, nil
+	return batch.Load(ctx, objs, l.ReviewSummaries, productID, func(s reviews.Summary, err error) (*model.Rating, error) {
+		if err != nil {
+			return nil, err
+		}
+		return &model.Rating{Average: math.Round(s.Average*10) / 10, Count: s.Count}, nil
+	})
 }
 
-// TopReviews is the resolver for the topReviews field.
-func (r *productResolver) TopReviews(ctx context.Context, obj *model.Product, first *int) ([]model.Review, error) {
+// TopReviews is the batch resolver for the topReviews field.
+func (r *productResolver) TopReviews(ctx context.Context, objs []*model.Product, first *int) ([][]model.Review, error) {
 	n, err := relay.Count("first", first, 3, maxTopReviews)
 	if err != nil {
 		return nil, err
@@ -221,13 +228,24 @@ func (r *productResolver) TopReviews(ctx context.Context, obj *model.Product, fi
 	if err != nil {
 		return nil, err
 	}
-	page, err := l.ProductReviews.Load(ctx, loader.ProductReviewsKey{ProductID: obj.ID, Status: "APPROVED", Limit: n})
-	if err != nil {
-		return degrade(ctx, []model.Review{}, err) // the product stays
+	keys := make([]loader.ProductReviewsKey, len(objs))
+	for i, p := range objs {
+		keys[i] = loader.ProductReviewsKey{ProductID: p.ID, Status: "APPROVED", Limit: n}
 	}
-	out := make([]model.Review, len(page.Reviews))
-	for i, rev := range page.Reviews {
-		out[i] = *toReview(rev)
+	pages, errs := l.ProductReviews.LoadMany(ctx, keys)
+	prefetchAuthors(ctx, pages)
+	out := make([][]model.Review, len(objs))
+	for i, page := range pages {
+		if errs != nil && errs[i] != nil {
+			if out[i], err = degradeAt(ctx, i, []model.Review{}, errs[i]); err != nil {
+				return nil, err // not an upstream failure: the field fails as before
+			}
+			continue // the product stays
+		}
+		out[i] = make([]model.Review, len(page.Reviews))
+		for j, rev := range page.Reviews {
+			out[i][j] = *toReview(rev)
+		}
 	}
 	return out, nil
 }
@@ -338,18 +356,20 @@ func (r *queryResolver) Orders(ctx context.Context, first *int, after *string) (
 	return &model.OrderConnection{Edges: edges, PageInfo: &info, TotalCount: page.Total}, nil
 }
 
-// Author is the resolver for the author field.
-func (r *reviewResolver) Author(ctx context.Context, obj *model.Review) (*string, error) {
+// Author is the batch resolver for the author field.
+func (r *reviewResolver) Author(ctx context.Context, objs []*model.Review) ([]*string, error) {
 	l, err := loader.From(ctx)
 	if err != nil {
 		return nil, err
 	}
-	u, err := l.Users.Load(ctx, obj.UserID)
-	if err != nil {
-		return nil, err
-	}
-	name := firstName(u.Name)
-	return &name, nil
+	return batch.Load(ctx, objs, l.Users, func(rev *model.Review) (string, bool) { return rev.UserID, true },
+		func(u users.User, err error) (*string, error) {
+			if err != nil {
+				return nil, err
+			}
+			name := firstName(u.Name)
+			return &name, nil
+		})
 }
 
 // Home returns HomeResolver implementation.

@@ -95,58 +95,78 @@ func (queryResolver) Reviews(context.Context, *model.ReviewStatus, *string, *int
 	return nil, errNotServed
 }
 
+// each answers a batch field from memory, one parent at a time.
+func each[P, R any](parents []*P, f func(*P) (R, error)) ([]R, error) {
+	out := make([]R, len(parents))
+	for i, p := range parents {
+		var err error
+		if out[i], err = f(p); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 type orderResolver struct{ d *Data }
 
-func (r orderResolver) Customer(_ context.Context, o *model.Order) (*model.Customer, error) {
-	c, ok := r.d.Customers[o.CustomerID]
-	if !ok {
-		return nil, fmt.Errorf("benchanchor: no customer %s", o.CustomerID)
-	}
-	return c, nil
+func (r orderResolver) Customer(_ context.Context, os []*model.Order) ([]*model.Customer, error) {
+	return each(os, func(o *model.Order) (*model.Customer, error) {
+		c, ok := r.d.Customers[o.CustomerID]
+		if !ok {
+			return nil, fmt.Errorf("benchanchor: no customer %s", o.CustomerID)
+		}
+		return c, nil
+	})
 }
 
-func (orderResolver) Items(_ context.Context, o *model.Order) ([]model.OrderItem, error) {
-	return o.Items, nil
+func (orderResolver) Items(_ context.Context, os []*model.Order) ([][]model.OrderItem, error) {
+	return each(os, func(o *model.Order) ([]model.OrderItem, error) { return o.Items, nil })
 }
 
-func (r orderResolver) Payment(_ context.Context, o *model.Order) (*model.Payment, error) {
-	if o.PaymentID == nil {
-		return nil, nil //nolint:nilnil // an unpaid order has no payment, by schema
-	}
-	p, ok := r.d.Payments[*o.PaymentID]
-	if !ok {
-		return nil, fmt.Errorf("benchanchor: no payment %s", *o.PaymentID)
-	}
-	return p, nil
+func (r orderResolver) Payment(_ context.Context, os []*model.Order) ([]*model.Payment, error) {
+	return each(os, func(o *model.Order) (*model.Payment, error) {
+		if o.PaymentID == nil {
+			return nil, nil //nolint:nilnil // an unpaid order has no payment, by schema
+		}
+		p, ok := r.d.Payments[*o.PaymentID]
+		if !ok {
+			return nil, fmt.Errorf("benchanchor: no payment %s", *o.PaymentID)
+		}
+		return p, nil
+	})
 }
 
 type orderItemResolver struct{ d *Data }
 
-func (r orderItemResolver) Product(_ context.Context, it *model.OrderItem) (*model.Product, error) {
-	p, ok := r.d.Products[it.ProductID]
-	if !ok {
-		return nil, fmt.Errorf("benchanchor: no product %s", it.ProductID)
-	}
-	return p, nil
+func (r orderItemResolver) Product(_ context.Context, its []*model.OrderItem) ([]*model.Product, error) {
+	return each(its, func(it *model.OrderItem) (*model.Product, error) {
+		p, ok := r.d.Products[it.ProductID]
+		if !ok {
+			return nil, fmt.Errorf("benchanchor: no product %s", it.ProductID)
+		}
+		return p, nil
+	})
 }
 
 type productResolver struct{ d *Data }
 
-func (r productResolver) Inventory(_ context.Context, p *model.Product) (*model.Inventory, error) {
-	return r.d.Stock[p.ID], nil // nil: no stock record, inventory is null (as in bff-web)
+func (r productResolver) Inventory(_ context.Context, ps []*model.Product) ([]*model.Inventory, error) {
+	return each(ps, func(p *model.Product) (*model.Inventory, error) {
+		return r.d.Stock[p.ID], nil // nil: no stock record, inventory is null (as in bff-web)
+	})
 }
 
-func (productResolver) Rating(context.Context, *model.Product) (*model.RatingSummary, error) {
+func (productResolver) Rating(context.Context, []*model.Product) ([]*model.RatingSummary, error) {
 	return nil, errNotServed
 }
 
-func (productResolver) Reviews(context.Context, *model.Product, *model.ReviewStatus, *int, *string) (*model.ReviewConnection, error) {
+func (productResolver) Reviews(context.Context, []*model.Product, *model.ReviewStatus, *int, *string) ([]*model.ReviewConnection, error) {
 	return nil, errNotServed
 }
 
 type customerResolver struct{}
 
-func (customerResolver) Orders(context.Context, *model.Customer, *int, *string) (*model.OrderConnection, error) {
+func (customerResolver) Orders(context.Context, []*model.Customer, *int, *string) ([]*model.OrderConnection, error) {
 	return nil, errNotServed
 }
 
@@ -170,10 +190,10 @@ func (mutationResolver) ModerateReview(context.Context, model.ModerateReviewInpu
 
 type reviewResolver struct{}
 
-func (reviewResolver) Product(context.Context, *model.Review) (*model.Product, error) {
+func (reviewResolver) Product(context.Context, []*model.Review) ([]*model.Product, error) {
 	return nil, errNotServed
 }
 
-func (reviewResolver) Author(context.Context, *model.Review) (*model.Customer, error) {
+func (reviewResolver) Author(context.Context, []*model.Review) ([]*model.Customer, error) {
 	return nil, errNotServed
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/frontdesk/frontdesk/bff-web/internal/graph/model"
+	"github.com/frontdesk/frontdesk/shared/batch"
 	"github.com/frontdesk/frontdesk/shared/loader"
 	"github.com/frontdesk/frontdesk/shared/money"
 	"github.com/frontdesk/frontdesk/shared/relay"
@@ -188,3 +189,34 @@ func loadCustomer(ctx context.Context, id string) (*model.Customer, error) {
 	}
 	return toCustomer(u)
 }
+
+// loadProducts answers a batch field whose parents each name a product.
+func loadProducts[P any](ctx context.Context, parents []*P, key func(*P) (string, bool)) ([]*model.Product, error) {
+	l, err := loader.From(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return batch.Load(ctx, parents, l.Products, key, func(p catalog.Product, err error) (*model.Product, error) {
+		if err != nil {
+			return nil, err
+		}
+		return toProduct(p), nil
+	})
+}
+
+// loadCustomers answers a batch field whose parents each name a user.
+func loadCustomers[P any](ctx context.Context, parents []*P, key func(*P) (string, bool)) ([]*model.Customer, error) {
+	l, err := loader.From(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return batch.Load(ctx, parents, l.Users, key, func(u users.User, err error) (*model.Customer, error) {
+		if err != nil {
+			return nil, err
+		}
+		return toCustomer(u)
+	})
+}
+
+// productID is the loader key of a product's own relations.
+func productID(p *model.Product) (string, bool) { return p.ID, true }

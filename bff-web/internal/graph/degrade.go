@@ -9,6 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/frontdesk/frontdesk/bff-web/internal/graph/model"
+	"github.com/frontdesk/frontdesk/shared/batch"
 	"github.com/frontdesk/frontdesk/shared/gqlerr"
 	"github.com/frontdesk/frontdesk/shared/relay"
 )
@@ -34,6 +35,17 @@ func degrade[T any](ctx context.Context, empty T, err error) (T, error) {
 		return zero, err
 	}
 	graphql.AddError(ctx, graphql.AddFieldLocationToError(ctx, err))
+	return empty, nil
+}
+
+// degradeAt is degrade for parent i of a batch resolver: the error goes to
+// that parent's field, whatever parent's context the batch runs on.
+func degradeAt[T any](ctx context.Context, i int, empty T, err error) (T, error) {
+	if !upstreamFailed(err) {
+		var zero T
+		return zero, batch.At(ctx, i, err)
+	}
+	batch.AddError(ctx, i, err)
 	return empty, nil
 }
 

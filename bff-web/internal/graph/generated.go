@@ -230,7 +230,7 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type CustomerResolver interface {
-	Orders(ctx context.Context, obj *model.Customer, first *int, after *string) (*model.OrderConnection, error)
+	Orders(ctx context.Context, objs []*model.Customer, first *int, after *string) ([]*model.OrderConnection, error)
 }
 type MutationResolver interface {
 	UpdateOrderStatus(ctx context.Context, input model.UpdateOrderStatusInput) (*model.UpdateOrderStatusPayload, error)
@@ -239,18 +239,18 @@ type MutationResolver interface {
 	ModerateReview(ctx context.Context, input model.ModerateReviewInput) (*model.ModerateReviewPayload, error)
 }
 type OrderResolver interface {
-	Customer(ctx context.Context, obj *model.Order) (*model.Customer, error)
-	Items(ctx context.Context, obj *model.Order) ([]model.OrderItem, error)
+	Customer(ctx context.Context, objs []*model.Order) ([]*model.Customer, error)
+	Items(ctx context.Context, objs []*model.Order) ([][]model.OrderItem, error)
 
-	Payment(ctx context.Context, obj *model.Order) (*model.Payment, error)
+	Payment(ctx context.Context, objs []*model.Order) ([]*model.Payment, error)
 }
 type OrderItemResolver interface {
-	Product(ctx context.Context, obj *model.OrderItem) (*model.Product, error)
+	Product(ctx context.Context, objs []*model.OrderItem) ([]*model.Product, error)
 }
 type ProductResolver interface {
-	Inventory(ctx context.Context, obj *model.Product) (*model.Inventory, error)
-	Rating(ctx context.Context, obj *model.Product) (*model.RatingSummary, error)
-	Reviews(ctx context.Context, obj *model.Product, status *model.ReviewStatus, first *int, after *string) (*model.ReviewConnection, error)
+	Inventory(ctx context.Context, objs []*model.Product) ([]*model.Inventory, error)
+	Rating(ctx context.Context, objs []*model.Product) ([]*model.RatingSummary, error)
+	Reviews(ctx context.Context, objs []*model.Product, status *model.ReviewStatus, first *int, after *string) ([]*model.ReviewConnection, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -263,8 +263,8 @@ type QueryResolver interface {
 	Reviews(ctx context.Context, status *model.ReviewStatus, productID *string, first *int, after *string) (*model.ReviewConnection, error)
 }
 type ReviewResolver interface {
-	Product(ctx context.Context, obj *model.Review) (*model.Product, error)
-	Author(ctx context.Context, obj *model.Review) (*model.Customer, error)
+	Product(ctx context.Context, objs []*model.Review) ([]*model.Product, error)
+	Author(ctx context.Context, objs []*model.Review) ([]*model.Customer, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2736,8 +2736,7 @@ func (ec *executionContext) _Customer_orders(ctx context.Context, field graphql.
 			return ec.fieldContext_Customer_orders(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Customer().Orders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolveBatch_Customer_orders(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderConnection) graphql.Marshaler {
@@ -2769,6 +2768,30 @@ func (ec *executionContext) fieldContext_Customer_orders(ctx context.Context, fi
 		return fc, err
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Customer_orders(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (any, error) {
+	resolver := ec.Resolvers.Customer()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*model.Customer](ctx, "Customer"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Orders(ctx, batch.Parents, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[*model.OrderConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Customer.orders",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Orders(ctx, []*model.Customer{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	return graphql.ResolveBatchSingleResult[*model.OrderConnection](
+		ctx,
+		results,
+		err,
+		"Customer.orders",
+	)
 }
 
 func (ec *executionContext) _CustomerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CustomerConnection) (ret graphql.Marshaler) {
@@ -3300,7 +3323,7 @@ func (ec *executionContext) _Order_customer(ctx context.Context, field graphql.C
 			return ec.fieldContext_Order_customer(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().Customer(ctx, obj)
+			return ec.resolveBatch_Order_customer(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
@@ -3322,6 +3345,29 @@ func (ec *executionContext) fieldContext_Order_customer(_ context.Context, field
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Order_customer(ctx context.Context, field graphql.CollectedField, obj *model.Order) (any, error) {
+	resolver := ec.Resolvers.Order()
+	if batch, ok := graphql.BatchParentsFor[*model.Order](ctx, "Order"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Customer(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Customer](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Order.customer",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Customer(ctx, []*model.Order{obj})
+	return graphql.ResolveBatchSingleResult[*model.Customer](
+		ctx,
+		results,
+		err,
+		"Order.customer",
+	)
+}
 
 func (ec *executionContext) _Order_items(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -3332,7 +3378,7 @@ func (ec *executionContext) _Order_items(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Order_items(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().Items(ctx, obj)
+			return ec.resolveBatch_Order_items(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.OrderItem) graphql.Marshaler {
@@ -3353,6 +3399,29 @@ func (ec *executionContext) fieldContext_Order_items(_ context.Context, field gr
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Order_items(ctx context.Context, field graphql.CollectedField, obj *model.Order) (any, error) {
+	resolver := ec.Resolvers.Order()
+	if batch, ok := graphql.BatchParentsFor[*model.Order](ctx, "Order"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Items(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]model.OrderItem](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Order.items",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Items(ctx, []*model.Order{obj})
+	return graphql.ResolveBatchSingleResult[[]model.OrderItem](
+		ctx,
+		results,
+		err,
+		"Order.items",
+	)
 }
 
 func (ec *executionContext) _Order_total(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
@@ -3396,7 +3465,7 @@ func (ec *executionContext) _Order_payment(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Order_payment(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Order().Payment(ctx, obj)
+			return ec.resolveBatch_Order_payment(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Payment) graphql.Marshaler {
@@ -3417,6 +3486,29 @@ func (ec *executionContext) fieldContext_Order_payment(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Order_payment(ctx context.Context, field graphql.CollectedField, obj *model.Order) (any, error) {
+	resolver := ec.Resolvers.Order()
+	if batch, ok := graphql.BatchParentsFor[*model.Order](ctx, "Order"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Payment(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Payment](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Order.payment",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Payment(ctx, []*model.Order{obj})
+	return graphql.ResolveBatchSingleResult[*model.Payment](
+		ctx,
+		results,
+		err,
+		"Order.payment",
+	)
 }
 
 func (ec *executionContext) _Order_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
@@ -3616,7 +3708,7 @@ func (ec *executionContext) _OrderItem_product(ctx context.Context, field graphq
 			return ec.fieldContext_OrderItem_product(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.OrderItem().Product(ctx, obj)
+			return ec.resolveBatch_OrderItem_product(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
@@ -3637,6 +3729,29 @@ func (ec *executionContext) fieldContext_OrderItem_product(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_OrderItem_product(ctx context.Context, field graphql.CollectedField, obj *model.OrderItem) (any, error) {
+	resolver := ec.Resolvers.OrderItem()
+	if batch, ok := graphql.BatchParentsFor[*model.OrderItem](ctx, "OrderItem"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Product(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Product](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"OrderItem.product",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Product(ctx, []*model.OrderItem{obj})
+	return graphql.ResolveBatchSingleResult[*model.Product](
+		ctx,
+		results,
+		err,
+		"OrderItem.product",
+	)
 }
 
 func (ec *executionContext) _OrderItem_quantity(ctx context.Context, field graphql.CollectedField, obj *model.OrderItem) (ret graphql.Marshaler) {
@@ -4231,7 +4346,7 @@ func (ec *executionContext) _Product_inventory(ctx context.Context, field graphq
 			return ec.fieldContext_Product_inventory(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Product().Inventory(ctx, obj)
+			return ec.resolveBatch_Product_inventory(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Inventory) graphql.Marshaler {
@@ -4253,6 +4368,29 @@ func (ec *executionContext) fieldContext_Product_inventory(_ context.Context, fi
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Product_inventory(ctx context.Context, field graphql.CollectedField, obj *model.Product) (any, error) {
+	resolver := ec.Resolvers.Product()
+	if batch, ok := graphql.BatchParentsFor[*model.Product](ctx, "Product"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Inventory(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Inventory](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Product.inventory",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Inventory(ctx, []*model.Product{obj})
+	return graphql.ResolveBatchSingleResult[*model.Inventory](
+		ctx,
+		results,
+		err,
+		"Product.inventory",
+	)
+}
 
 func (ec *executionContext) _Product_rating(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4263,7 +4401,7 @@ func (ec *executionContext) _Product_rating(ctx context.Context, field graphql.C
 			return ec.fieldContext_Product_rating(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Product().Rating(ctx, obj)
+			return ec.resolveBatch_Product_rating(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RatingSummary) graphql.Marshaler {
@@ -4285,6 +4423,29 @@ func (ec *executionContext) fieldContext_Product_rating(_ context.Context, field
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Product_rating(ctx context.Context, field graphql.CollectedField, obj *model.Product) (any, error) {
+	resolver := ec.Resolvers.Product()
+	if batch, ok := graphql.BatchParentsFor[*model.Product](ctx, "Product"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Rating(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.RatingSummary](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Product.rating",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Rating(ctx, []*model.Product{obj})
+	return graphql.ResolveBatchSingleResult[*model.RatingSummary](
+		ctx,
+		results,
+		err,
+		"Product.rating",
+	)
+}
 
 func (ec *executionContext) _Product_reviews(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4295,8 +4456,7 @@ func (ec *executionContext) _Product_reviews(ctx context.Context, field graphql.
 			return ec.fieldContext_Product_reviews(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Product().Reviews(ctx, obj, fc.Args["status"].(*model.ReviewStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolveBatch_Product_reviews(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ReviewConnection) graphql.Marshaler {
@@ -4328,6 +4488,30 @@ func (ec *executionContext) fieldContext_Product_reviews(ctx context.Context, fi
 		return fc, err
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Product_reviews(ctx context.Context, field graphql.CollectedField, obj *model.Product) (any, error) {
+	resolver := ec.Resolvers.Product()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*model.Product](ctx, "Product"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Reviews(ctx, batch.Parents, fc.Args["status"].(*model.ReviewStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[*model.ReviewConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Product.reviews",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Reviews(ctx, []*model.Product{obj}, fc.Args["status"].(*model.ReviewStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
+	return graphql.ResolveBatchSingleResult[*model.ReviewConnection](
+		ctx,
+		results,
+		err,
+		"Product.reviews",
+	)
 }
 
 func (ec *executionContext) _ProductConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProductConnection) (ret graphql.Marshaler) {
@@ -5111,7 +5295,7 @@ func (ec *executionContext) _Review_product(ctx context.Context, field graphql.C
 			return ec.fieldContext_Review_product(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Review().Product(ctx, obj)
+			return ec.resolveBatch_Review_product(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
@@ -5133,6 +5317,29 @@ func (ec *executionContext) fieldContext_Review_product(_ context.Context, field
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Review_product(ctx context.Context, field graphql.CollectedField, obj *model.Review) (any, error) {
+	resolver := ec.Resolvers.Review()
+	if batch, ok := graphql.BatchParentsFor[*model.Review](ctx, "Review"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Product(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Product](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Review.product",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Product(ctx, []*model.Review{obj})
+	return graphql.ResolveBatchSingleResult[*model.Product](
+		ctx,
+		results,
+		err,
+		"Review.product",
+	)
+}
 
 func (ec *executionContext) _Review_author(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -5143,7 +5350,7 @@ func (ec *executionContext) _Review_author(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Review_author(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Review().Author(ctx, obj)
+			return ec.resolveBatch_Review_author(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
@@ -5164,6 +5371,29 @@ func (ec *executionContext) fieldContext_Review_author(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Review_author(ctx context.Context, field graphql.CollectedField, obj *model.Review) (any, error) {
+	resolver := ec.Resolvers.Review()
+	if batch, ok := graphql.BatchParentsFor[*model.Review](ctx, "Review"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Author(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Customer](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Review.author",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Author(ctx, []*model.Review{obj})
+	return graphql.ResolveBatchSingleResult[*model.Customer](
+		ctx,
+		results,
+		err,
+		"Review.author",
+	)
 }
 
 func (ec *executionContext) _Review_rating(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
@@ -8631,7 +8861,7 @@ func (ec *executionContext) marshalNCustomerEdge2githubᚗcomᚋfrontdeskᚋfron
 }
 
 func (ec *executionContext) marshalNCustomerEdge2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐCustomerEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CustomerEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCustomerEdge2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐCustomerEdge(ctx, sel, v[i])
@@ -8758,7 +8988,7 @@ func (ec *executionContext) marshalNOrderEdge2githubᚗcomᚋfrontdeskᚋfrontde
 }
 
 func (ec *executionContext) marshalNOrderEdge2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐOrderEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OrderEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderEdge2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐOrderEdge(ctx, sel, v[i])
@@ -8778,7 +9008,8 @@ func (ec *executionContext) marshalNOrderItem2githubᚗcomᚋfrontdeskᚋfrontde
 }
 
 func (ec *executionContext) marshalNOrderItem2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐOrderItemᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OrderItem) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "OrderItem", v)
+	ret := gqlexec.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderItem2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐOrderItem(ctx, sel, v[i])
@@ -8870,7 +9101,7 @@ func (ec *executionContext) marshalNProductEdge2githubᚗcomᚋfrontdeskᚋfront
 }
 
 func (ec *executionContext) marshalNProductEdge2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐProductEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProductEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductEdge2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐProductEdge(ctx, sel, v[i])
@@ -8935,7 +9166,7 @@ func (ec *executionContext) marshalNReviewEdge2githubᚗcomᚋfrontdeskᚋfrontd
 }
 
 func (ec *executionContext) marshalNReviewEdge2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐReviewEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ReviewEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlexec.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReviewEdge2githubᚗcomᚋfrontdeskᚋfrontdeskᚋbffᚑwebᚋinternalᚋgraphᚋmodelᚐReviewEdge(ctx, sel, v[i])

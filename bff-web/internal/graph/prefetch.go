@@ -4,11 +4,14 @@ import (
 	"context"
 	"slices"
 
+	"github.com/frontdesk/frontdesk/bff-web/internal/graph/model"
 	"github.com/frontdesk/frontdesk/shared/loader"
 	"github.com/frontdesk/frontdesk/shared/lookahead"
+	"github.com/frontdesk/frontdesk/shared/relay"
 	"github.com/frontdesk/frontdesk/shared/upstream/catalog"
 	"github.com/frontdesk/frontdesk/shared/upstream/orders"
 	"github.com/frontdesk/frontdesk/shared/upstream/reviews"
+	"github.com/frontdesk/frontdesk/shared/upstream/users"
 )
 
 // A list resolver knows every key its children will load. The prefetch
@@ -75,7 +78,75 @@ func productFetches(ctx context.Context, l *loader.Loaders, ids, path []string) 
 	if selects(ctx, path, "rating") {
 		fetches = append(fetches, func() { l.ReviewSummaries.Prefetch(ctx, ids) })
 	}
+	reviewsPath := append(slices.Clone(path), "reviews")
+	for _, args := range lookahead.Arguments(ctx, reviewsPath...) {
+		w, err := relay.NewWindow(lookahead.Int(args["first"]), stringArg(args["after"]), 20, maxPage)
+		if err != nil {
+			continue // the resolver reports it
+		}
+		var status *model.ReviewStatus
+		if s, ok := args["status"].(string); ok {
+			st := model.ReviewStatus(s)
+			status = &st
+		}
+		keys := make([]loader.ProductReviewsKey, len(ids))
+		for i, id := range ids {
+			keys[i] = loader.ProductReviewsKey{ProductID: id, Status: reviewStatus(status), Limit: w.Limit, Offset: w.Offset}
+		}
+		fetches = append(fetches, func() {
+			pages, errs := l.ProductReviews.LoadMany(ctx, keys)
+			var all []reviews.Review
+			for i, page := range pages {
+				if errs == nil || errs[i] == nil {
+					all = append(all, page.Reviews...)
+				}
+			}
+			prefetchReviews(ctx, all, append(slices.Clone(reviewsPath), "edges", "node")...)
+		})
+	}
 	return fetches
+}
+
+// prefetchCustomers loads what a customer list's children ask for: each
+// customer's page of orders (one round of parallel calls for the whole list)
+// and, below them, what the orders' children ask for.
+func prefetchCustomers(ctx context.Context, us []users.User, path ...string) {
+	l, ok := loader.FromContext(ctx)
+	if !ok || len(us) == 0 {
+		return
+	}
+	ordersPath := append(slices.Clone(path), "orders")
+	var fetches []func()
+	for _, args := range lookahead.Arguments(ctx, ordersPath...) {
+		w, err := relay.NewWindow(lookahead.Int(args["first"]), stringArg(args["after"]), 20, maxPage)
+		if err != nil {
+			continue // the resolver reports it
+		}
+		keys := make([]loader.UserOrdersKey, len(us))
+		for i, u := range us {
+			keys[i] = loader.UserOrdersKey{UserID: u.ID, Limit: w.Limit, Offset: w.Offset}
+		}
+		fetches = append(fetches, func() {
+			pages, errs := l.UserOrders.LoadMany(ctx, keys)
+			var all []orders.Order
+			for i, page := range pages {
+				if errs == nil || errs[i] == nil {
+					all = append(all, page.Orders...)
+				}
+			}
+			prefetchOrders(ctx, all, append(slices.Clone(ordersPath), "edges", "node")...)
+		})
+	}
+	loader.Together(fetches...)
+}
+
+// stringArg reads a String argument of lookahead.Arguments: nil when absent
+// or null.
+func stringArg(v any) *string {
+	if s, ok := v.(string); ok {
+		return &s
+	}
+	return nil
 }
 
 func prefetchReviews(ctx context.Context, rs []reviews.Review, path ...string) {

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/frontdesk/frontdesk/bff-web/internal/graph/model"
+	"github.com/frontdesk/frontdesk/shared/batch"
 	"github.com/frontdesk/frontdesk/shared/gqlerr"
 	"github.com/frontdesk/frontdesk/shared/loader"
 	"github.com/frontdesk/frontdesk/shared/relay"
@@ -20,12 +21,13 @@ import (
 	"github.com/frontdesk/frontdesk/shared/upstream/catalog"
 	"github.com/frontdesk/frontdesk/shared/upstream/inventory"
 	"github.com/frontdesk/frontdesk/shared/upstream/orders"
+	"github.com/frontdesk/frontdesk/shared/upstream/payments"
 	"github.com/frontdesk/frontdesk/shared/upstream/reviews"
 	"github.com/frontdesk/frontdesk/shared/upstream/users"
 )
 
-// Orders is the resolver for the orders field.
-func (r *customerResolver) Orders(ctx context.Context, obj *model.Customer, first *int, after *string) (*model.OrderConnection, error) {
+// Orders is the batch resolver for the orders field.
+func (r *customerResolver) Orders(ctx context.Context, objs []*model.Customer, first *int, after *string) ([]*model.OrderConnection, error) {
 	w, err := relay.NewWindow(first, after, 20, maxPage)
 	if err != nil {
 		return nil, err
@@ -34,16 +36,32 @@ func (r *customerResolver) Orders(ctx context.Context, obj *model.Customer, firs
 	if err != nil {
 		return nil, err
 	}
-	page, err := l.UserOrders.Load(ctx, loader.UserOrdersKey{UserID: obj.ID, Limit: w.Limit, Offset: w.Offset})
-	if err != nil {
-		return degrade(ctx, noOrders(w), err) // the customer stays
+	keys := make([]loader.UserOrdersKey, len(objs))
+	for i, c := range objs {
+		keys[i] = loader.UserOrdersKey{UserID: c.ID, Limit: w.Limit, Offset: w.Offset}
 	}
-	prefetchOrders(ctx, page.Orders, "edges", "node")
-	conn, err := orderConnection(w, page)
-	if err != nil {
-		return degrade(ctx, noOrders(w), err)
+	pages, errs := l.UserOrders.LoadMany(ctx, keys)
+	var all []orders.Order
+	for i, page := range pages {
+		if errs == nil || errs[i] == nil {
+			all = append(all, page.Orders...)
+		}
 	}
-	return conn, nil
+	prefetchOrders(ctx, all, "edges", "node")
+	out := make([]*model.OrderConnection, len(objs))
+	for i, page := range pages {
+		if errs != nil && errs[i] != nil {
+			err = errs[i]
+		} else {
+			out[i], err = orderConnection(w, page)
+		}
+		if err != nil {
+			if out[i], err = degradeAt(ctx, i, noOrders(w), err); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
 }
 
 // UpdateOrderStatus is the resolver for the updateOrderStatus field.
@@ -124,69 +142,76 @@ func (r *mutationResolver) ModerateReview(ctx context.Context, input model.Moder
 	return &model.ModerateReviewPayload{Review: m}, nil
 }
 
-// Customer is the resolver for the customer field.
-func (r *orderResolver) Customer(ctx context.Context, obj *model.Order) (*model.Customer, error) {
-	return loadCustomer(ctx, obj.CustomerID)
+// Customer is the batch resolver for the customer field.
+func (r *orderResolver) Customer(ctx context.Context, objs []*model.Order) ([]*model.Customer, error) {
+	return loadCustomers(ctx, objs, func(o *model.Order) (string, bool) { return o.CustomerID, true })
 }
 
-// Items is the resolver for the items field.
-func (r *orderResolver) Items(ctx context.Context, obj *model.Order) ([]model.OrderItem, error) {
+// Items is the batch resolver for the items field.
+func (r *orderResolver) Items(ctx context.Context, objs []*model.Order) ([][]model.OrderItem, error) {
 	// A resolver (gqlgen.yml) so the lines resolve concurrently with the order's other relations.
-	return obj.Items, nil
+	return batch.Each(ctx, objs, func(o *model.Order) ([]model.OrderItem, error) { return o.Items, nil })
 }
 
-// Payment is the resolver for the payment field.
-func (r *orderResolver) Payment(ctx context.Context, obj *model.Order) (*model.Payment, error) {
-	if obj.PaymentID == nil {
-		return nil, nil //nolint:nilnil // an unpaid order has no payment, by schema
-	}
+// Payment is the batch resolver for the payment field.
+func (r *orderResolver) Payment(ctx context.Context, objs []*model.Order) ([]*model.Payment, error) {
 	l, err := loader.From(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p, err := l.Payments.Load(ctx, *obj.PaymentID)
-	if err != nil {
-		return nil, err
+	// An unpaid order has no payment id and a null payment, by schema.
+	key := func(o *model.Order) (string, bool) {
+		if o.PaymentID == nil {
+			return "", false
+		}
+		return *o.PaymentID, true
 	}
-	return toPayment(p)
+	return batch.Load(ctx, objs, l.Payments, key, func(p payments.Payment, err error) (*model.Payment, error) {
+		if err != nil {
+			return nil, err
+		}
+		return toPayment(p)
+	})
 }
 
-// Product is the resolver for the product field.
-func (r *orderItemResolver) Product(ctx context.Context, obj *model.OrderItem) (*model.Product, error) {
-	return loadProduct(ctx, obj.ProductID)
+// Product is the batch resolver for the product field.
+func (r *orderItemResolver) Product(ctx context.Context, objs []*model.OrderItem) ([]*model.Product, error) {
+	return loadProducts(ctx, objs, func(it *model.OrderItem) (string, bool) { return it.ProductID, true })
 }
 
-// Inventory is the resolver for the inventory field.
-func (r *productResolver) Inventory(ctx context.Context, obj *model.Product) (*model.Inventory, error) {
+// Inventory is the batch resolver for the inventory field.
+func (r *productResolver) Inventory(ctx context.Context, objs []*model.Product) ([]*model.Inventory, error) {
 	l, err := loader.From(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s, err := l.Stock.Load(ctx, obj.ID)
-	if errors.Is(err, restclient.ErrNotFound) {
-		return nil, nil //nolint:nilnil // no stock record: inventory is null, by schema
-	}
-	if err != nil {
-		return nil, err
-	}
-	return toInventory(s), nil
+	return batch.Load(ctx, objs, l.Stock, productID, func(s inventory.Stock, err error) (*model.Inventory, error) {
+		if errors.Is(err, restclient.ErrNotFound) {
+			return nil, nil //nolint:nilnil // no stock record: inventory is null, by schema
+		}
+		if err != nil {
+			return nil, err
+		}
+		return toInventory(s), nil
+	})
 }
 
-// Rating is the resolver for the rating field.
-func (r *productResolver) Rating(ctx context.Context, obj *model.Product) (*model.RatingSummary, error) {
+// Rating is the batch resolver for the rating field.
+func (r *productResolver) Rating(ctx context.Context, objs []*model.Product) ([]*model.RatingSummary, error) {
 	l, err := loader.From(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s, err := l.ReviewSummaries.Load(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	return &model.RatingSummary{Average: s.Average, Count: s.Count}, nil
+	return batch.Load(ctx, objs, l.ReviewSummaries, productID, func(s reviews.Summary, err error) (*model.RatingSummary, error) {
+		if err != nil {
+			return nil, err
+		}
+		return &model.RatingSummary{Average: s.Average, Count: s.Count}, nil
+	})
 }
 
-// Reviews is the resolver for the reviews field.
-func (r *productResolver) Reviews(ctx context.Context, obj *model.Product, status *model.ReviewStatus, first *int, after *string) (*model.ReviewConnection, error) {
+// Reviews is the batch resolver for the reviews field.
+func (r *productResolver) Reviews(ctx context.Context, objs []*model.Product, status *model.ReviewStatus, first *int, after *string) ([]*model.ReviewConnection, error) {
 	w, err := relay.NewWindow(first, after, 20, maxPage)
 	if err != nil {
 		return nil, err
@@ -195,16 +220,32 @@ func (r *productResolver) Reviews(ctx context.Context, obj *model.Product, statu
 	if err != nil {
 		return nil, err
 	}
-	page, err := l.ProductReviews.Load(ctx, loader.ProductReviewsKey{ProductID: obj.ID, Status: reviewStatus(status), Limit: w.Limit, Offset: w.Offset})
-	if err != nil {
-		return degrade(ctx, noReviews(w), err) // the product stays
+	keys := make([]loader.ProductReviewsKey, len(objs))
+	for i, p := range objs {
+		keys[i] = loader.ProductReviewsKey{ProductID: p.ID, Status: reviewStatus(status), Limit: w.Limit, Offset: w.Offset}
 	}
-	prefetchReviews(ctx, page.Reviews, "edges", "node")
-	conn, err := reviewConnection(w, page)
-	if err != nil {
-		return degrade(ctx, noReviews(w), err)
+	pages, errs := l.ProductReviews.LoadMany(ctx, keys)
+	var all []reviews.Review
+	for i, page := range pages {
+		if errs == nil || errs[i] == nil {
+			all = append(all, page.Reviews...)
+		}
 	}
-	return conn, nil
+	prefetchReviews(ctx, all, "edges", "node")
+	out := make([]*model.ReviewConnection, len(objs))
+	for i, page := range pages {
+		if errs != nil && errs[i] != nil {
+			err = errs[i]
+		} else {
+			out[i], err = reviewConnection(w, page)
+		}
+		if err != nil {
+			if out[i], err = degradeAt(ctx, i, noReviews(w), err); err != nil { // the product stays
+				return nil, err
+			}
+		}
+	}
+	return out, nil
 }
 
 // Node is the resolver for the node field.
@@ -294,6 +335,7 @@ func (r *queryResolver) Customers(ctx context.Context, search *string, first *in
 	if err != nil {
 		return nil, err
 	}
+	prefetchCustomers(ctx, page.Users, "edges", "node")
 	info, cursors := w.Page(len(page.Users), page.Total)
 	edges := make([]model.CustomerEdge, len(page.Users))
 	for i, u := range page.Users {
@@ -360,14 +402,14 @@ func (r *queryResolver) Reviews(ctx context.Context, status *model.ReviewStatus,
 	return reviewConnection(w, page)
 }
 
-// Product is the resolver for the product field.
-func (r *reviewResolver) Product(ctx context.Context, obj *model.Review) (*model.Product, error) {
-	return loadProduct(ctx, obj.ProductID)
+// Product is the batch resolver for the product field.
+func (r *reviewResolver) Product(ctx context.Context, objs []*model.Review) ([]*model.Product, error) {
+	return loadProducts(ctx, objs, func(rev *model.Review) (string, bool) { return rev.ProductID, true })
 }
 
-// Author is the resolver for the author field.
-func (r *reviewResolver) Author(ctx context.Context, obj *model.Review) (*model.Customer, error) {
-	return loadCustomer(ctx, obj.UserID)
+// Author is the batch resolver for the author field.
+func (r *reviewResolver) Author(ctx context.Context, objs []*model.Review) ([]*model.Customer, error) {
+	return loadCustomers(ctx, objs, func(rev *model.Review) (string, bool) { return rev.UserID, true })
 }
 
 // Customer returns CustomerResolver implementation.

@@ -1,0 +1,122 @@
+// Package batch resolves gqlgen batch resolver fields through the request's
+// loaders: one call receives every parent of a list, loads all their keys
+// with one breadth-first LoadMany, and answers per parent, in parent order,
+// with errors at each parent's own path.
+//
+// gqlgen calls a batch resolver once for the siblings of a list (and once per
+// parent where there is no list). The context it passes is the first
+// sibling's, so an error must be placed at the path of the parent it
+// belongs to: Errors and AddError do that.
+package batch
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Loader is what Load needs of a request loader (shared/loader.Loader).
+type Loader[K comparable, V any] interface {
+	LoadMany(ctx context.Context, keys []K) ([]V, []error)
+}
+
+// Load answers a batch field: key gives each parent's key (false: the
+// parent asks for nothing and answers the zero R without error), one
+// LoadMany loads them all, and convert turns each parent's value, or its load
+// error, into its answer. The answers are in parent order; when any parent
+// failed, the error is a graphql.BatchErrorList with each failure at its
+// parent's path.
+func Load[P any, K comparable, V any, R any](
+	ctx context.Context,
+	parents []*P,
+	l Loader[K, V],
+	key func(*P) (K, bool),
+	convert func(v V, err error) (R, error),
+) ([]R, error) {
+	at := make([]int, len(parents)) // index into keys, or -1
+	keys := make([]K, 0, len(parents))
+	for i, p := range parents {
+		at[i] = -1
+		if p == nil {
+			continue
+		}
+		if k, ok := key(p); ok {
+			at[i] = len(keys)
+			keys = append(keys, k)
+		}
+	}
+	var vals []V
+	var loadErrs []error
+	if len(keys) > 0 {
+		vals, loadErrs = l.LoadMany(ctx, keys)
+	}
+	out := make([]R, len(parents))
+	var errs []error
+	for i, j := range at {
+		if j < 0 {
+			continue
+		}
+		var err error
+		if loadErrs != nil {
+			err = loadErrs[j]
+		}
+		out[i], err = convert(vals[j], err)
+		if err != nil {
+			if errs == nil {
+				errs = make([]error, len(parents))
+			}
+			errs[i] = At(ctx, i, err)
+		}
+	}
+	if errs != nil {
+		return out, graphql.BatchErrorList(errs)
+	}
+	return out, nil
+}
+
+// Value is the convert function of a field that answers the loaded value
+// as it is.
+func Value[V any](v V, err error) (V, error) { return v, err }
+
+// Each answers a batch field without loading: f gives each parent's answer.
+func Each[P any, R any](ctx context.Context, parents []*P, f func(*P) (R, error)) ([]R, error) {
+	out := make([]R, len(parents))
+	var errs []error
+	for i, p := range parents {
+		if p == nil {
+			continue
+		}
+		var err error
+		if out[i], err = f(p); err != nil {
+			if errs == nil {
+				errs = make([]error, len(parents))
+			}
+			errs[i] = At(ctx, i, err)
+		}
+	}
+	if errs != nil {
+		return out, graphql.BatchErrorList(errs)
+	}
+	return out, nil
+}
+
+// AddError records err at the field of parent i while the field still
+// answers (an optional part that degrades to empty).
+func AddError(ctx context.Context, i int, err error) {
+	graphql.AddError(ctx, At(ctx, i, err))
+}
+
+// At returns err placed at the field of parent i of the batch that ctx
+// resolves, with the field's location in the document, as gqlgen places the
+// error a plain resolver returns.
+func At(ctx context.Context, i int, err error) error {
+	if g, ok := err.(*gqlerror.Error); ok && g.Path != nil {
+		return err
+	}
+	e := gqlerror.WrapPath(graphql.BatchPathWithIndex(ctx, i), err)
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil && fc.Field.Position != nil && fc.Field.Position.Line > 0 {
+		e.Locations = []gqlerror.Location{{Line: fc.Field.Position.Line, Column: fc.Field.Position.Column}}
+	}
+	return e
+}
