@@ -274,6 +274,7 @@ func TestAttemptContentLength(t *testing.T) {
 			if err != nil {
 				t.Fatalf("RoundTrip: %v", err)
 			}
+			defer resp.Body.Close()
 			got, err := io.ReadAll(resp.Body)
 			if err != nil || string(got) != tt.wantBody || resp.ContentLength != int64(len(tt.wantBody)) {
 				t.Errorf("body %q (ContentLength %d), %v; want %q", got, resp.ContentLength, err, tt.wantBody)
