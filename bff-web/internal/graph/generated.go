@@ -1350,7 +1350,7 @@ type Customer implements Node @cacheControl(maxAge: 10, scope: PRIVATE) {
   roles: [String!]!
   "When the account was created."
   createdAt: DateTime!
-  "The customer's orders, newest first."
+  "The customer's orders, newest first; an empty page, with an error at this path, when the order service cannot answer."
   orders(
     "Page size, 1 to 100."
     first: Int = 20
@@ -1393,7 +1393,7 @@ type Product implements Node @cacheControl(maxAge: 60) {
   inventory: Inventory @cacheControl(maxAge: 5)
   "Approved reviews summarised; null when reviews cannot answer."
   rating: RatingSummary @cacheControl(maxAge: 30)
-  "Reviews of this product, newest first."
+  "Reviews of this product, newest first; an empty page, with an error at this path, when reviews cannot answer."
   reviews(
     "Only reviews in this state; all when absent."
     status: ReviewStatus
@@ -1664,7 +1664,7 @@ The result of adjustInventory.
 type AdjustInventoryPayload {
   "The product's stock after the change."
   inventory: Inventory!
-  "The product."
+  "The product; null, with an error, when the catalog cannot answer (the change was made)."
   product: Product
 }
 

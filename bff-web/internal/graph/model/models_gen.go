@@ -34,7 +34,7 @@ type AdjustInventoryInput struct {
 type AdjustInventoryPayload struct {
 	// The product's stock after the change.
 	Inventory *Inventory `json:"inventory"`
-	// The product.
+	// The product; null, with an error, when the catalog cannot answer (the change was made).
 	Product *Product `json:"product,omitempty"`
 }
 
