@@ -11,9 +11,12 @@ package batch
 
 import (
 	"context"
+	"errors"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/frontdesk/frontdesk/shared/gqlerr"
 )
 
 // Loader is what Load needs of a request loader (shared/loader.Loader).
@@ -101,6 +104,22 @@ func Each[P any, R any](ctx context.Context, parents []*P, f func(*P) (R, error)
 	return out, nil
 }
 
+// Degrade answers parent i of an optional field whose load failed with err.
+// An upstream failure (gqlerr.UpstreamFailure) is recorded at the parent's
+// field, where the presenter gives it its public code, and the parent
+// answers empty. Any other error (an argument out of range, not found, a
+// bug) is returned, placed at the parent's field, and fails the field as a
+// plain resolver's error would: an empty answer must not pass for "none"
+// when the client's own request is wrong.
+func Degrade[T any](ctx context.Context, i int, empty T, err error) (T, error) {
+	if !gqlerr.UpstreamFailure(err) {
+		var zero T
+		return zero, At(ctx, i, err)
+	}
+	AddError(ctx, i, err)
+	return empty, nil
+}
+
 // AddError records err at the field of parent i while the field still
 // answers (an optional part that degrades to empty).
 func AddError(ctx context.Context, i int, err error) {
@@ -111,8 +130,8 @@ func AddError(ctx context.Context, i int, err error) {
 // resolves, with the field's location in the document, as gqlgen places the
 // error a plain resolver returns.
 func At(ctx context.Context, i int, err error) error {
-	if g, ok := err.(*gqlerror.Error); ok && g.Path != nil {
-		return err
+	if g, ok := errors.AsType[*gqlerror.Error](err); ok && g.Path != nil {
+		return err // already placed
 	}
 	e := gqlerror.WrapPath(graphql.BatchPathWithIndex(ctx, i), err)
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil && fc.Field.Position != nil && fc.Field.Position.Line > 0 {

@@ -3,6 +3,7 @@ package batch_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -11,6 +12,8 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/frontdesk/frontdesk/shared/batch"
+	"github.com/frontdesk/frontdesk/shared/gqlerr"
+	"github.com/frontdesk/frontdesk/shared/restclient"
 )
 
 // fakeLoader answers LoadMany from a map and records the keys it was asked.
@@ -117,5 +120,40 @@ func TestEachAndAddError(t *testing.T) {
 	errs := graphql.GetErrors(ctx)
 	if len(errs) != 1 || errs[0].Path.String() != "items[2].n" {
 		t.Errorf("recorded errors = %v, want one at items[2].n", errs)
+	}
+}
+
+func TestDegrade(t *testing.T) {
+	down := &restclient.Error{Service: "reviews", Kind: restclient.KindUnavailable, Status: 503}
+	badInput := gqlerr.New(gqlerr.BadUserInput, "first must be between 1 and 10")
+	tests := []struct {
+		name      string
+		err       error
+		wantEmpty bool
+		wantErr   bool // returned, failing the field
+		wantAdded bool // recorded, the field answering empty
+	}{
+		{"upstream down degrades", down, true, false, true},
+		{"breaker open degrades", fmt.Errorf("loading summary: %w", &restclient.Error{Service: "reviews", Kind: restclient.KindCircuitOpen}), true, false, true},
+		{"bad input fails the field", badInput, false, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := fieldContext()
+			got, err := batch.Degrade(ctx, 1, []string{}, tt.err)
+			if (got != nil) != tt.wantEmpty {
+				t.Errorf("answer = %#v, want empty: %v", got, tt.wantEmpty)
+			}
+			if (err != nil) != tt.wantErr {
+				t.Errorf("error = %v, want returned: %v", err, tt.wantErr)
+			}
+			added := graphql.GetErrors(ctx)
+			if (len(added) == 1) != tt.wantAdded {
+				t.Fatalf("recorded errors = %v, want one: %v", added, tt.wantAdded)
+			}
+			if tt.wantAdded && (added[0].Path.String() != "items[1].n" || !errors.Is(added[0], tt.err)) {
+				t.Errorf("recorded %v at %s, want the upstream error at items[1].n", added[0], added[0].Path)
+			}
+		})
 	}
 }

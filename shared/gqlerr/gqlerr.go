@@ -131,6 +131,17 @@ func (e *Error) extensions() map[string]any {
 	return out
 }
 
+// UpstreamFailure reports whether err is the failure of an upstream
+// (unavailable, timed out, an unusable answer, breaker open), not of the
+// request: the failures an optional part of a screen degrades on.
+func UpstreamFailure(err error) bool {
+	switch Classify(err).Code {
+	case UpstreamUnavailable, UpstreamTimeout, UpstreamBadResponse, CircuitOpen:
+		return true
+	}
+	return false
+}
+
 // Classify returns the public face of any error: typed errors keep their
 // code, upstream and loader failures map to their codes, and anything else is
 // an INTERNAL_SERVER_ERROR with a generic message.

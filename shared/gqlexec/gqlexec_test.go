@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -89,7 +90,7 @@ func TestNewDeferredGroup(t *testing.T) {
 		t.Errorf("group for fields without @defer = %+v, want the zero group", g)
 	}
 
-	deferred := append(plain, graphql.CollectedField{
+	deferred := append(slices.Clone(plain), graphql.CollectedField{
 		Field:       &ast.Field{Name: "c"},
 		Deferrables: []*graphql.Deferrable{{Label: "slow"}},
 	})
@@ -99,17 +100,7 @@ func TestNewDeferredGroup(t *testing.T) {
 	}
 }
 
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
+func equal(a, b []string) bool { return slices.Equal(a, b) }
 
 // goroutineID is the id of the calling goroutine, from its stack header.
 func goroutineID() string {

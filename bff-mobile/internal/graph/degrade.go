@@ -5,7 +5,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/frontdesk/frontdesk/shared/batch"
 	"github.com/frontdesk/frontdesk/shared/gqlerr"
 )
 
@@ -26,22 +25,11 @@ import (
 // field as it always did: an empty list must not pass for "none" when the
 // client's own request is wrong.
 func degrade[T any](ctx context.Context, empty T, err error) (T, error) {
-	if !upstreamFailed(err) {
+	if !gqlerr.UpstreamFailure(err) {
 		var zero T
 		return zero, err
 	}
 	addFieldError(ctx, err)
-	return empty, nil
-}
-
-// degradeAt is degrade for parent i of a batch resolver: the error goes to
-// that parent's field, whatever parent's context the batch runs on.
-func degradeAt[T any](ctx context.Context, i int, empty T, err error) (T, error) {
-	if !upstreamFailed(err) {
-		var zero T
-		return zero, batch.At(ctx, i, err)
-	}
-	batch.AddError(ctx, i, err)
 	return empty, nil
 }
 
@@ -50,14 +38,4 @@ func degradeAt[T any](ctx context.Context, i int, empty T, err error) (T, error)
 // answers.
 func addFieldError(ctx context.Context, err error) {
 	graphql.AddError(ctx, graphql.AddFieldLocationToError(ctx, err))
-}
-
-// upstreamFailed reports whether err is the failure of an upstream, not of
-// the request.
-func upstreamFailed(err error) bool {
-	switch gqlerr.Classify(err).Code {
-	case gqlerr.UpstreamUnavailable, gqlerr.UpstreamTimeout, gqlerr.UpstreamBadResponse, gqlerr.CircuitOpen:
-		return true
-	}
-	return false
 }

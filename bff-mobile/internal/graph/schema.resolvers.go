@@ -237,7 +237,7 @@ func (r *productResolver) TopReviews(ctx context.Context, objs []*model.Product,
 	out := make([][]model.Review, len(objs))
 	for i, page := range pages {
 		if errs != nil && errs[i] != nil {
-			if out[i], err = degradeAt(ctx, i, []model.Review{}, errs[i]); err != nil {
+			if out[i], err = batch.Degrade(ctx, i, []model.Review{}, errs[i]); err != nil {
 				return nil, err // not an upstream failure: the field fails as before
 			}
 			continue // the product stays

@@ -126,7 +126,7 @@ func (orderResolver) Items(_ context.Context, os []*model.Order) ([][]model.Orde
 func (r orderResolver) Payment(_ context.Context, os []*model.Order) ([]*model.Payment, error) {
 	return each(os, func(o *model.Order) (*model.Payment, error) {
 		if o.PaymentID == nil {
-			return nil, nil //nolint:nilnil // an unpaid order has no payment, by schema
+			return nil, nil // an unpaid order has no payment, by schema
 		}
 		p, ok := r.d.Payments[*o.PaymentID]
 		if !ok {

@@ -9,8 +9,6 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/frontdesk/frontdesk/bff-web/internal/graph/model"
-	"github.com/frontdesk/frontdesk/shared/batch"
-	"github.com/frontdesk/frontdesk/shared/gqlerr"
 	"github.com/frontdesk/frontdesk/shared/relay"
 )
 
@@ -20,44 +18,7 @@ import (
 // upstream fails, a nullable one answers null with the error at its path. A
 // non-null one (Customer.orders, Product.reviews: connections the schema
 // promises) would null its parent instead; it answers an empty page through
-// degrade.
-
-// degrade answers an optional non-null field whose upstream call failed with
-// err (not nil). An upstream failure (unavailable, timed out, unusable
-// answer, breaker open) is recorded at the field's path, where the presenter
-// gives it its public code, and the field answers empty. Any other error (an
-// argument or cursor out of range, not found, a bug) is returned as is and
-// fails the field as it always did: an empty page must not pass for "none"
-// when the client's own request is wrong.
-func degrade[T any](ctx context.Context, empty T, err error) (T, error) {
-	if !upstreamFailed(err) {
-		var zero T
-		return zero, err
-	}
-	graphql.AddError(ctx, graphql.AddFieldLocationToError(ctx, err))
-	return empty, nil
-}
-
-// degradeAt is degrade for parent i of a batch resolver: the error goes to
-// that parent's field, whatever parent's context the batch runs on.
-func degradeAt[T any](ctx context.Context, i int, empty T, err error) (T, error) {
-	if !upstreamFailed(err) {
-		var zero T
-		return zero, batch.At(ctx, i, err)
-	}
-	batch.AddError(ctx, i, err)
-	return empty, nil
-}
-
-// upstreamFailed reports whether err is the failure of an upstream, not of
-// the request.
-func upstreamFailed(err error) bool {
-	switch gqlerr.Classify(err).Code {
-	case gqlerr.UpstreamUnavailable, gqlerr.UpstreamTimeout, gqlerr.UpstreamBadResponse, gqlerr.CircuitOpen:
-		return true
-	}
-	return false
-}
+// batch.Degrade.
 
 // addErrorBelow records err at the field name below the resolving field,
 // whose type is the object typeName: for a nullable child without a resolver

@@ -56,7 +56,7 @@ func (r *customerResolver) Orders(ctx context.Context, objs []*model.Customer, f
 			out[i], err = orderConnection(w, page)
 		}
 		if err != nil {
-			if out[i], err = degradeAt(ctx, i, noOrders(w), err); err != nil {
+			if out[i], err = batch.Degrade(ctx, i, noOrders(w), err); err != nil {
 				return nil, err
 			}
 		}
@@ -187,7 +187,7 @@ func (r *productResolver) Inventory(ctx context.Context, objs []*model.Product) 
 	}
 	return batch.Load(ctx, objs, l.Stock, productID, func(s inventory.Stock, err error) (*model.Inventory, error) {
 		if errors.Is(err, restclient.ErrNotFound) {
-			return nil, nil //nolint:nilnil // no stock record: inventory is null, by schema
+			return nil, nil // no stock record: inventory is null, by schema
 		}
 		if err != nil {
 			return nil, err
@@ -240,7 +240,7 @@ func (r *productResolver) Reviews(ctx context.Context, objs []*model.Product, st
 			out[i], err = reviewConnection(w, page)
 		}
 		if err != nil {
-			if out[i], err = degradeAt(ctx, i, noReviews(w), err); err != nil { // the product stays
+			if out[i], err = batch.Degrade(ctx, i, noReviews(w), err); err != nil { // the product stays
 				return nil, err
 			}
 		}
