@@ -45,7 +45,7 @@ func run(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("codegen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfgPath := fs.String("config", "gqlgen.yml", "path of the shared gqlgen configuration")
-	verbose := fs.Bool("v", false, "show gqlgen's own log lines")
+	verbose := fs.Bool("v", false, "show gqlgen's own log lines and the lists marshalled in line")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

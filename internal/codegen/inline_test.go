@@ -1,0 +1,152 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/99designs/gqlgen/codegen"
+	"github.com/99designs/gqlgen/codegen/config"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+const safetySDL = `
+type Query { orders: [Order!]! }
+type Order { id: ID! customer: User! items: [Item!]! notes: [Note!]! }
+type Item { product: Product }
+type Product { id: ID! stock: Int related: [Product!]! }
+type User { id: ID! }
+type Note { text: String! author: User! }
+interface Node { id: ID! }
+union Thing = Order | Note
+`
+
+// resolvers marks, per type, which fields have a resolver and whether it is
+// a batch one; every other field is plain.
+var resolvers = map[string]map[string]bool{ // field -> batch
+	"Order":   {"customer": true, "items": true, "notes": true},
+	"Item":    {"product": true},
+	"Product": {"stock": true},
+	"Note":    {"author": false}, // an ordinary resolver: Note waits on its own
+}
+
+func safetyFor(t *testing.T) *safety {
+	t.Helper()
+	schema, err := gqlparser.LoadSchema(&ast.Source{Name: "s.graphqls", Input: safetySDL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	objects := map[string]*codegen.Object{}
+	for _, def := range schema.Types {
+		if def.Kind != ast.Object || def.BuiltIn {
+			continue
+		}
+		obj := &codegen.Object{Definition: def, Root: def.Name == "Query"}
+		for _, fd := range def.Fields {
+			batch, isResolver := resolvers[def.Name][fd.Name]
+			obj.Fields = append(obj.Fields, &codegen.Field{
+				FieldDefinition: fd,
+				Object:          obj,
+				IsResolver:      isResolver || obj.Root,
+				Batch:           batch,
+				TypeReference:   &config.TypeReference{Definition: schema.Types[fd.Type.Name()], GQL: fd.Type},
+			})
+		}
+		objects[def.Name] = obj
+	}
+	return &safety{schema: schema, objects: objects, memo: map[string]bool{}}
+}
+
+func TestSafety(t *testing.T) {
+	tests := []struct {
+		typ  string
+		want bool
+	}{
+		{"User", true},     // plain fields only
+		{"Product", true},  // a batch field, and a list of itself (a cycle)
+		{"Item", true},     // a batch field to a safe type
+		{"Note", false},    // an ordinary resolver
+		{"Order", false},   // every field batch, but its notes' elements are not safe
+		{"Thing", false},   // a union with an unsafe member
+		{"Query", false},   // the root is never a list element
+		{"Missing", false}, // unknown types are not assumed safe
+	}
+	s := safetyFor(t)
+	for _, tt := range tests {
+		if got := s.safe(tt.typ); got != tt.want {
+			t.Errorf("safe(%s) = %v, want %v", tt.typ, got, tt.want)
+		}
+	}
+}
+
+const generatedSrc = `package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+func (ec *executionContext) _Order(ctx context.Context, fields []graphql.CollectedField) {
+	deferred := graphql.NewDeferredGroup(ctx)
+	_ = deferred
+}
+
+func (ec *executionContext) marshalNItem2ᚕItem(ctx context.Context, v []Item) graphql.Marshaler {
+	return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, nil)
+}
+
+func (ec *executionContext) marshalNNote2ᚕNote(ctx context.Context, v []Note) graphql.Marshaler {
+	return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, nil)
+}
+`
+
+func TestRewrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "generated.go")
+	if err := os.WriteFile(path, []byte(generatedSrc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := &inliner{lists: map[string]bool{"marshalNItem2ᚕItem": true}}
+	inlined, err := p.rewrite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inlined) != 1 || inlined[0] != "marshalNItem2ᚕItem" {
+		t.Errorf("inlined = %q, want the Item list only", inlined)
+	}
+	out, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(out)
+	for _, want := range []string{
+		`"github.com/frontdesk/frontdesk/shared/gqlexec"`,
+		"deferred := gqlexec.NewDeferredGroup(ctx, fields)",
+		"return gqlexec.MarshalSlice(ctx, len(v), 0, false, nil)",
+		"return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, nil)", // the Note list keeps it
+	} {
+		if !strings.Contains(src, want) {
+			t.Errorf("rewritten executor lacks %q:\n%s", want, src)
+		}
+	}
+}
+
+func TestRewriteFailsWhenGqlgenChanged(t *testing.T) {
+	for name, src := range map[string]string{
+		"no deferred group": strings.Replace(generatedSrc, "graphql.NewDeferredGroup(ctx)", "graphql.Other(ctx)", 1),
+		"no list call":      strings.Replace(generatedSrc, "return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, nil)\n}\n\nfunc (ec *executionContext) marshalNNote", "return nil\n}\n\nfunc (ec *executionContext) marshalNNote", 1),
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "generated.go")
+			if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			p := &inliner{lists: map[string]bool{"marshalNItem2ᚕItem": true}}
+			if _, err := p.rewrite(path); err == nil {
+				t.Error("rewrite succeeded, want an error naming what gqlgen no longer generates")
+			}
+		})
+	}
+}
