@@ -8,6 +8,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"os"
 	"sort"
 
@@ -29,6 +30,9 @@ const gqlexecPath = modulePrefix + "/shared/gqlexec"
 type inliner struct {
 	// lists are the names of the generated list marshal functions to inline.
 	lists map[string]bool
+	// reads are the generated field functions (_Object_field) of plain
+	// fields read straight from the model, by name; see plainRead.
+	reads map[string]read
 }
 
 func (*inliner) Name() string { return "frontdesk-inline-lists" }
@@ -40,6 +44,14 @@ func (p *inliner) GenerateCode(data *codegen.Data) error {
 		objects[o.Name] = o
 	}
 	s := &safety{schema: data.Schema, objects: objects, memo: map[string]bool{}}
+	p.reads = map[string]read{}
+	for _, o := range data.Objects {
+		for _, f := range o.Fields {
+			if r, ok := plainRead(o, f); ok {
+				p.reads["_"+o.Name+"_"+f.Name] = r
+			}
+		}
+	}
 	p.lists = map[string]bool{}
 	for _, ref := range data.ReferencedTypes {
 		if !ref.IsSlice() || ref.Definition == nil || ref.GQL.Elem == nil || ref.GQL.Elem.Elem != nil {
@@ -53,6 +65,60 @@ func (p *inliner) GenerateCode(data *codegen.Data) error {
 		}
 	}
 	return nil
+}
+
+// infallible are the built-in scalars whose marshallers cannot fail for a
+// Go value of their default binding: no null, no error at the field's path.
+var infallible = map[string]bool{"String": true, "ID": true, "Int": true, "Boolean": true}
+
+// plainRead reports whether field f of object o can be answered by
+// marshalling the model's struct field directly, skipping gqlgen's per-field
+// machinery (a field context, a context value, the field middleware, a panic
+// guard, boxing the value): a plain struct field (no resolver, no method),
+// not on a root type, of a non-pointer Go value of a built-in scalar whose
+// marshaller cannot fail or of an enum, with no directive but @deprecated.
+// Field middleware therefore never sees such a field: authz's rules live on
+// root fields and on fields with @auth, tracing spans resolvers only
+// (docs/decisions.md, "Plain fields read in line").
+func plainRead(o *codegen.Object, f *codegen.Field) (read, bool) {
+	if o.Root || f.IsResolver || f.MethodHasContext || f.GoFieldType != codegen.GoFieldVariable || f.Batch {
+		return read{}, false
+	}
+	ref := f.TypeReference
+	if ref == nil || ref.Definition == nil || ref.IsSlice() || ref.IsPtr() {
+		return read{}, false
+	}
+	switch {
+	case ref.Definition.Kind == gqlast.Enum:
+	case ref.Definition.Kind == gqlast.Scalar && infallible[ref.Definition.Name] && isBasic(ref.GO):
+	default:
+		return read{}, false
+	}
+	for _, d := range f.FieldDefinition.Directives {
+		if d.Name != "deprecated" {
+			return read{}, false
+		}
+	}
+	return read{marshal: ref.MarshalFunc(), goField: f.GoFieldName}, true
+}
+
+// read answers a plain field: ec.<marshal>(ctx, field.Selections, obj.<goField>).
+type read struct{ marshal, goField string }
+
+func (r read) stmt() ast.Stmt {
+	sel := func(x, name string) *ast.SelectorExpr {
+		return &ast.SelectorExpr{X: ast.NewIdent(x), Sel: ast.NewIdent(name)}
+	}
+	return &ast.ReturnStmt{Results: []ast.Expr{&ast.CallExpr{
+		Fun:  sel("ec", r.marshal),
+		Args: []ast.Expr{ast.NewIdent("ctx"), sel("field", "Selections"), sel("obj", r.goField)},
+	}}}
+}
+
+// isBasic reports whether t is a Go basic type (string, int, bool …).
+func isBasic(t types.Type) bool {
+	_, ok := t.(*types.Basic)
+	return ok
 }
 
 // safety decides which types marshal without waiting on anything but their
@@ -121,10 +187,17 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing generated executor: %w", err)
 	}
-	deferGroups := 0
+	deferGroups, reads := 0, 0
 	for _, decl := range file.Decls {
 		fn, ok := decl.(*ast.FuncDecl)
 		if !ok || fn.Body == nil {
+			continue
+		}
+		if r, ok := p.reads[fn.Name.Name]; ok {
+			if err := replaceBody(fn, r.stmt()); err != nil {
+				return nil, err
+			}
+			reads++
 			continue
 		}
 		inline := p.lists[fn.Name.Name]
@@ -152,6 +225,9 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 			inlined = append(inlined, fn.Name.Name)
 		}
 	}
+	if reads != len(p.reads) {
+		return nil, fmt.Errorf("found %d of the %d plain field functions to read in line (gqlgen's output changed?)", reads, len(p.reads))
+	}
 	if deferGroups == 0 {
 		return nil, errors.New("no graphql.NewDeferredGroup call in the generated executor (gqlgen's template changed?)")
 	}
@@ -169,6 +245,23 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 	}
 	sort.Strings(inlined)
 	return inlined, nil
+}
+
+// replaceBody makes stmt the whole body of fn, a generated field function
+// whose body must be gqlgen's one call to graphql.ResolveField.
+func replaceBody(fn *ast.FuncDecl, stmt ast.Stmt) error {
+	if len(fn.Body.List) != 1 {
+		return fmt.Errorf("%s: want a body of one graphql.ResolveField call (gqlgen's template changed?)", fn.Name.Name)
+	}
+	ret, ok := fn.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return fmt.Errorf("%s: want a body of one graphql.ResolveField call (gqlgen's template changed?)", fn.Name.Name)
+	}
+	if call, ok := ret.Results[0].(*ast.CallExpr); !ok || !isCall(call, "graphql", "ResolveField") {
+		return fmt.Errorf("%s: want a body of one graphql.ResolveField call (gqlgen's template changed?)", fn.Name.Name)
+	}
+	fn.Body.List = []ast.Stmt{stmt}
+	return nil
 }
 
 func isCall(call *ast.CallExpr, pkg, name string) bool {

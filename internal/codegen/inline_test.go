@@ -1,6 +1,7 @@
 package main
 
 import (
+	"go/types"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,6 +102,10 @@ func (ec *executionContext) marshalNItem2ᚕItem(ctx context.Context, v []Item) 
 func (ec *executionContext) marshalNNote2ᚕNote(ctx context.Context, v []Note) graphql.Marshaler {
 	return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, nil)
 }
+
+func (ec *executionContext) _Item_name(ctx context.Context, field graphql.CollectedField, obj *Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(ctx, ec.OperationContext, field, nil, nil, nil, ec.marshalNString2string, true, true)
+}
 `
 
 func TestRewrite(t *testing.T) {
@@ -108,7 +113,10 @@ func TestRewrite(t *testing.T) {
 	if err := os.WriteFile(path, []byte(generatedSrc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	p := &inliner{lists: map[string]bool{"marshalNItem2ᚕItem": true}}
+	p := &inliner{
+		lists: map[string]bool{"marshalNItem2ᚕItem": true},
+		reads: map[string]read{"_Item_name": {marshal: "marshalNString2string", goField: "Name"}},
+	}
 	inlined, err := p.rewrite(path)
 	if err != nil {
 		t.Fatal(err)
@@ -126,6 +134,7 @@ func TestRewrite(t *testing.T) {
 		"deferred := gqlexec.NewDeferredGroup(ctx, fields)",
 		"return gqlexec.MarshalSlice(ctx, len(v), 0, false, nil)",
 		"return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, nil)", // the Note list keeps it
+		"return ec.marshalNString2string(ctx, field.Selections, obj.Name)",
 	} {
 		if !strings.Contains(src, want) {
 			t.Errorf("rewritten executor lacks %q:\n%s", want, src)
@@ -135,17 +144,85 @@ func TestRewrite(t *testing.T) {
 
 func TestRewriteFailsWhenGqlgenChanged(t *testing.T) {
 	for name, src := range map[string]string{
-		"no deferred group": strings.Replace(generatedSrc, "graphql.NewDeferredGroup(ctx)", "graphql.Other(ctx)", 1),
-		"no list call":      strings.Replace(generatedSrc, "return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, nil)\n}\n\nfunc (ec *executionContext) marshalNNote", "return nil\n}\n\nfunc (ec *executionContext) marshalNNote", 1),
+		"no deferred group":     strings.Replace(generatedSrc, "graphql.NewDeferredGroup(ctx)", "graphql.Other(ctx)", 1),
+		"plain field not found": strings.Replace(generatedSrc, "_Item_name", "_Item_label", 1),
+		"no list call":          strings.Replace(generatedSrc, "return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, nil)\n}\n\nfunc (ec *executionContext) marshalNNote", "return nil\n}\n\nfunc (ec *executionContext) marshalNNote", 1),
 	} {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "generated.go")
 			if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			p := &inliner{lists: map[string]bool{"marshalNItem2ᚕItem": true}}
+			p := &inliner{
+				lists: map[string]bool{"marshalNItem2ᚕItem": true},
+				reads: map[string]read{"_Item_name": {marshal: "marshalNString2string", goField: "Name"}},
+			}
 			if _, err := p.rewrite(path); err == nil {
 				t.Error("rewrite succeeded, want an error naming what gqlgen no longer generates")
+			}
+		})
+	}
+}
+
+func TestPlainRead(t *testing.T) {
+	schema, err := gqlparser.LoadSchema(&ast.Source{Name: "s.graphqls", Input: `
+directive @auth(role: String) on FIELD_DEFINITION
+type Query { x: T }
+enum Status { A B }
+scalar DateTime
+type T { s: String! }
+`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := types.NewNamed(types.NewTypeName(0, types.NewPackage("example.com/model", "model"), "Status", nil), types.Typ[types.String], nil)
+	obj := &codegen.Object{Definition: schema.Types["T"]}
+	root := &codegen.Object{Definition: schema.Types["Query"], Root: true}
+	field := func(o *codegen.Object, gql string, goType types.Type, mutate func(*codegen.Field)) *codegen.Field {
+		typ := ast.NonNullNamedType(gql, nil)
+		f := &codegen.Field{
+			FieldDefinition: &ast.FieldDefinition{Name: "f", Type: typ},
+			Object:          o,
+			GoFieldType:     codegen.GoFieldVariable,
+			GoFieldName:     "F",
+			TypeReference:   &config.TypeReference{Definition: schema.Types[gql], GQL: typ, GO: goType},
+		}
+		if mutate != nil {
+			mutate(f)
+		}
+		return f
+	}
+	deprecated := func(f *codegen.Field) {
+		f.FieldDefinition.Directives = ast.DirectiveList{{Name: "deprecated"}}
+	}
+	tests := []struct {
+		name string
+		f    *codegen.Field
+		want bool
+	}{
+		{"string", field(obj, "String", types.Typ[types.String], nil), true},
+		{"int", field(obj, "Int", types.Typ[types.Int], nil), true},
+		{"enum", field(obj, "Status", status, nil), true},
+		{"deprecated", field(obj, "String", types.Typ[types.String], deprecated), true},
+		{"pointer", field(obj, "String", types.NewPointer(types.Typ[types.String]), nil), false},
+		{"float can fail", field(obj, "Float", types.Typ[types.Float64], nil), false},
+		{"custom scalar", field(obj, "DateTime", types.Typ[types.String], nil), false},
+		{"root field", field(root, "String", types.Typ[types.String], nil), false},
+		{"resolver", field(obj, "String", types.Typ[types.String], func(f *codegen.Field) { f.IsResolver = true }), false},
+		{"method", field(obj, "String", types.Typ[types.String], func(f *codegen.Field) { f.GoFieldType = codegen.GoFieldMethod }), false},
+		{"@auth", field(obj, "String", types.Typ[types.String], func(f *codegen.Field) {
+			f.FieldDefinition.Directives = ast.DirectiveList{{Name: "auth"}}
+		}), false},
+		{"object", field(obj, "T", types.Typ[types.String], nil), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, ok := plainRead(tt.f.Object, tt.f)
+			if ok != tt.want {
+				t.Fatalf("plainRead = %v, want %v", ok, tt.want)
+			}
+			if ok && (r.goField != "F" || !strings.HasPrefix(r.marshal, "marshalN"+tt.f.TypeReference.Definition.Name+"2")) {
+				t.Errorf("read = %+v, want obj.F through marshalN%s…", r, tt.f.TypeReference.Definition.Name)
 			}
 		})
 	}
