@@ -2,12 +2,10 @@ package graph_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,86 +28,37 @@ import (
 // fast keeps failing upstream calls quick: no waits between retries.
 func fast(c *config.Config) { c.Upstream.RetryBackoff = time.Millisecond }
 
-// answer is a GraphQL response as the failure tests read it.
-type answer struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []struct {
-		Message    string         `json:"message"`
-		Path       []any          `json:"path"`
-		Locations  []any          `json:"locations"`
-		Extensions map[string]any `json:"extensions"`
-	} `json:"errors"`
-}
-
-// wantError is an error the answer must hold: its path as JSON, code,
-// upstream service and message.
-type wantError struct{ path, code, service, message string }
-
-func decode(t *testing.T, resp bfftest.Response) answer {
-	t.Helper()
-	var a answer
-	if err := json.Unmarshal(resp.Body, &a); err != nil {
-		t.Fatalf("answer is not JSON: %v\n%s", err, resp.Body)
-	}
-	return a
-}
-
-// checkAnswer asserts the status, the exact data and the errors (in any
-// order) of resp.
-func checkAnswer(t *testing.T, resp bfftest.Response, status int, data string, want ...wantError) {
-	t.Helper()
-	if resp.Status != status {
-		t.Errorf("status = %d, want %d\n%s", resp.Status, status, resp.Body)
-	}
-	a := decode(t, resp)
-	bfftest.AssertJSON(t, a.Data, data)
-	var got []wantError
-	for _, e := range a.Errors {
-		path, _ := json.Marshal(e.Path)
-		code, _ := e.Extensions["code"].(string)
-		service, _ := e.Extensions["service"].(string)
-		got = append(got, wantError{string(path), code, service, e.Message})
-	}
-	key := func(e wantError) string { return e.path + e.code + e.service + e.message }
-	slices.SortFunc(got, func(a, b wantError) int { return strings.Compare(key(a), key(b)) })
-	slices.SortFunc(want, func(a, b wantError) int { return strings.Compare(key(a), key(b)) })
-	if !slices.Equal(got, want) {
-		t.Errorf("errors = %+v\nwant %+v", got, want)
-	}
-	bfftest.AssertNoLeak(t, resp.Body)
-}
-
 // TestFailurePartialResults: a service that is down nulls only the fields
 // that depend on it, with a typed error at each path naming the service;
 // the rest is answered with 200.
 func TestFailurePartialResults(t *testing.T) {
 	tests := []struct {
 		name, service, query, data string
-		want                       []wantError
+		want                       []bfftest.WantError
 	}{
 		{
 			name: "reviews down", service: "reviews",
 			query: `{ product(id: "prd_0078") { id name inStock rating { average } } }`,
 			data:  `{"product":{"id":"prd_0078","name":"Meridian Compact Atlas","inStock":true,"rating":null}}`,
-			want:  []wantError{{`["product","rating"]`, "UPSTREAM_UNAVAILABLE", "reviews", "the reviews service is unavailable"}},
+			want:  []bfftest.WantError{bfftest.ErrorAt(`["product","rating"]`, "UPSTREAM_UNAVAILABLE", "reviews", "the reviews service is unavailable")},
 		},
 		{
 			name: "inventory down", service: "inventory",
 			query: `{ product(id: "prd_0078") { id name inStock rating { count } } }`,
 			data:  `{"product":{"id":"prd_0078","name":"Meridian Compact Atlas","inStock":null,"rating":{"count":6}}}`,
-			want:  []wantError{{`["product","inStock"]`, "UPSTREAM_UNAVAILABLE", "inventory", "the inventory service is unavailable"}},
+			want:  []bfftest.WantError{bfftest.ErrorAt(`["product","inStock"]`, "UPSTREAM_UNAVAILABLE", "inventory", "the inventory service is unavailable")},
 		},
 		{
 			name: "catalog down: the other root field answers", service: "catalog",
 			query: `{ me { id } product(id: "prd_0078") { id } }`,
 			data:  `{"me":{"id":"usr_0001"},"product":null}`,
-			want:  []wantError{{`["product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable"}},
+			want:  []bfftest.WantError{bfftest.ErrorAt(`["product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable")},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			kit := graphtest.NewWithConfig(t, fast, servicestest.WithFaults(tt.service, ops.Faults{Down: true}))
-			checkAnswer(t, kit.Post(t, tt.query, nil), http.StatusOK, tt.data, tt.want...)
+			bfftest.CheckAnswer(t, kit.Post(t, tt.query, nil), http.StatusOK, tt.data, tt.want...)
 		})
 	}
 }
@@ -131,12 +80,12 @@ func TestFailureNothingUsable(t *testing.T) {
 		status    int
 		retry     string
 		data      string
-		want      wantError
+		want      bfftest.WantError
 	}{
 		{
 			name: "catalog down", opts: []servicestest.Option{servicestest.WithFaults("catalog", ops.Faults{Down: true})},
 			query: `{ product(id: "prd_0078") { id name } }`, status: http.StatusServiceUnavailable, retry: "1", data: productNull,
-			want: wantError{`["product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable"},
+			want: bfftest.ErrorAt(`["product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable"),
 		},
 		{
 			name: "catalog slower than UPSTREAM_TIMEOUT",
@@ -145,7 +94,7 @@ func TestFailureNothingUsable(t *testing.T) {
 			},
 			opts:  []servicestest.Option{servicestest.WithFaults("catalog", ops.Faults{LatencyMs: ops.MaxDelayMs})},
 			query: `{ product(id: "prd_0078") { id name } }`, status: http.StatusGatewayTimeout, data: productNull,
-			want: wantError{`["product"]`, "UPSTREAM_TIMEOUT", "catalog", "the catalog service did not answer in time"},
+			want: bfftest.ErrorAt(`["product"]`, "UPSTREAM_TIMEOUT", "catalog", "the catalog service did not answer in time"),
 		},
 		{
 			name: "request deadline",
@@ -155,13 +104,13 @@ func TestFailureNothingUsable(t *testing.T) {
 			},
 			opts:  []servicestest.Option{servicestest.WithFaults("catalog", ops.Faults{LatencyMs: ops.MaxDelayMs})},
 			query: `{ product(id: "prd_0078") { id name } }`, status: http.StatusGatewayTimeout, data: productNull,
-			want: wantError{`["product"]`, "UPSTREAM_TIMEOUT", "catalog", "the catalog service did not answer in time"},
+			want: bfftest.ErrorAt(`["product"]`, "UPSTREAM_TIMEOUT", "catalog", "the catalog service did not answer in time"),
 		},
 		{
 			name:  "catalog answering malformed JSON",
 			opts:  []servicestest.Option{bfftest.Answering("catalog", 200, `{"id":"prd_0078","name":"`+bfftest.UpstreamSecret, "Content-Type", "application/json")},
 			query: `{ product(id: "prd_0078") { id name } }`, status: http.StatusBadGateway, data: productNull,
-			want: wantError{`["product"]`, "UPSTREAM_BAD_RESPONSE", "catalog", "the catalog service gave an unusable answer"},
+			want: bfftest.ErrorAt(`["product"]`, "UPSTREAM_BAD_RESPONSE", "catalog", "the catalog service gave an unusable answer"),
 		},
 		{
 			name:   "placeOrder with orders failing",
@@ -169,7 +118,7 @@ func TestFailureNothingUsable(t *testing.T) {
 			query:  `mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { order { id } } }`,
 			vars:   map[string]any{"in": map[string]any{"items": []any{map[string]any{"productId": "prd_0078", "quantity": 1}}}},
 			status: http.StatusServiceUnavailable, retry: "1", data: `null`,
-			want: wantError{`["placeOrder"]`, "UPSTREAM_UNAVAILABLE", "orders", "the orders service is unavailable"},
+			want: bfftest.ErrorAt(`["placeOrder"]`, "UPSTREAM_UNAVAILABLE", "orders", "the orders service is unavailable"),
 		},
 	}
 	for _, tt := range tests {
@@ -188,7 +137,7 @@ func TestFailureNothingUsable(t *testing.T) {
 			case <-time.After(5 * time.Second): // a failure detector, not a speed target
 				t.Fatal("no answer: the request's deadline did not end the upstream call")
 			}
-			checkAnswer(t, resp, tt.status, tt.data, tt.want)
+			bfftest.CheckAnswer(t, resp, tt.status, tt.data, tt.want)
 			if got := resp.Header.Get("Retry-After"); got != tt.retry {
 				t.Errorf("Retry-After = %q, want %q", got, tt.retry)
 			}
@@ -204,13 +153,13 @@ func TestFailureCircuitOpen(t *testing.T) {
 		c.Upstream.BreakerFailures, c.Upstream.Retries = 1, 1
 	}, servicestest.WithFaults("catalog", ops.Faults{Down: true}))
 	const query = `{ product(id: "prd_0078") { id } }`
-	checkAnswer(t, kit.Post(t, query, nil), http.StatusServiceUnavailable, `{"product":null}`,
-		wantError{`["product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable"})
+	bfftest.CheckAnswer(t, kit.Post(t, query, nil), http.StatusServiceUnavailable, `{"product":null}`,
+		bfftest.ErrorAt(`["product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable"))
 	calls := kit.Calls("catalog")
 
 	resp := kit.Post(t, query, nil)
-	checkAnswer(t, resp, http.StatusServiceUnavailable, `{"product":null}`,
-		wantError{`["product"]`, "CIRCUIT_OPEN", "catalog", "the catalog service is failing; calls to it are paused"})
+	bfftest.CheckAnswer(t, resp, http.StatusServiceUnavailable, `{"product":null}`,
+		bfftest.ErrorAt(`["product"]`, "CIRCUIT_OPEN", "catalog", "the catalog service is failing; calls to it are paused"))
 	if got := kit.Calls("catalog"); got != calls {
 		t.Errorf("catalog calls %d → %d with the breaker open, want none", calls, got)
 	}
@@ -241,7 +190,7 @@ func TestFailureOverloaded(t *testing.T) {
 	if resp.Status != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "1" {
 		t.Errorf("status %d, Retry-After %q; want 503, 1", resp.Status, resp.Header.Get("Retry-After"))
 	}
-	if a := decode(t, resp); len(a.Errors) != 1 || a.Errors[0].Extensions["code"] != "OVERLOADED" || a.Data != nil {
+	if a := bfftest.Decode(t, resp); len(a.Errors) != 1 || a.Errors[0].Extensions["code"] != "OVERLOADED" || a.Data != nil {
 		t.Errorf("answer = %s, want one OVERLOADED error and no data", resp.Body)
 	}
 	if n := len(entered); n != 0 {
@@ -259,8 +208,8 @@ func TestFailureRetriesReadsOnly(t *testing.T) {
 	t.Run("GET retried", func(t *testing.T) {
 		kit := graphtest.NewWithConfig(t, fast, servicestest.WithFaults("reviews", ops.Faults{ErrorRate: 1}))
 		resp := kit.Post(t, `{ product(id: "prd_0078") { id rating { average } } }`, nil)
-		checkAnswer(t, resp, http.StatusOK, `{"product":{"id":"prd_0078","rating":null}}`,
-			wantError{`["product","rating"]`, "UPSTREAM_UNAVAILABLE", "reviews", "the reviews service is unavailable"})
+		bfftest.CheckAnswer(t, resp, http.StatusOK, `{"product":{"id":"prd_0078","rating":null}}`,
+			bfftest.ErrorAt(`["product","rating"]`, "UPSTREAM_UNAVAILABLE", "reviews", "the reviews service is unavailable"))
 		routes := kit.Upstreams.Routes("reviews")
 		if len(routes) != 1 {
 			t.Fatalf("reviews routes = %v, want one", routes)
@@ -275,30 +224,30 @@ func TestFailureRetriesReadsOnly(t *testing.T) {
 		name, service, query string
 		vars                 map[string]any
 		route                string
-		want                 wantError
+		want                 bfftest.WantError
 	}{
 		{
 			name: "placeOrder", service: "orders",
 			query: `mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { order { id } } }`,
 			vars:  map[string]any{"in": map[string]any{"items": []any{map[string]any{"productId": "prd_0078", "quantity": 1}}}},
 			route: "POST /orders",
-			want:  wantError{`["placeOrder"]`, "UPSTREAM_UNAVAILABLE", "orders", "the orders service is unavailable"},
+			want:  bfftest.ErrorAt(`["placeOrder"]`, "UPSTREAM_UNAVAILABLE", "orders", "the orders service is unavailable"),
 		},
 		{
 			name: "addReview", service: "reviews",
 			query: `mutation($in: AddReviewInput!) { addReview(input: $in) { review { id } } }`,
 			vars:  map[string]any{"in": map[string]any{"productId": "prd_0078", "rating": 5, "title": "Great", "body": "Maps for days."}},
 			route: "POST /reviews",
-			want:  wantError{`["addReview"]`, "UPSTREAM_UNAVAILABLE", "reviews", "the reviews service is unavailable"},
+			want:  bfftest.ErrorAt(`["addReview"]`, "UPSTREAM_UNAVAILABLE", "reviews", "the reviews service is unavailable"),
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+" POST sent once", func(t *testing.T) {
 			kit := graphtest.NewWithConfig(t, fast, servicestest.WithFaults(tt.service, ops.Faults{ErrorRate: 1}))
 			resp := kit.Post(t, tt.query, tt.vars)
-			a := decode(t, resp)
-			if len(a.Errors) != 1 || a.Errors[0].Extensions["code"] != tt.want.code || a.Errors[0].Extensions["service"] != tt.want.service {
-				t.Errorf("errors = %+v, want one %s of %s", a.Errors, tt.want.code, tt.want.service)
+			a := bfftest.Decode(t, resp)
+			if len(a.Errors) != 1 || a.Errors[0].Extensions["code"] != tt.want.Code || a.Errors[0].Extensions["service"] != tt.want.Service {
+				t.Errorf("errors = %+v, want one %s of %s", a.Errors, tt.want.Code, tt.want.Service)
 			}
 			if got, want := kit.Upstreams.Routes(tt.service), map[string]int64{tt.route: 1}; !maps.Equal(got, want) {
 				t.Errorf("%s calls = %v, want %v", tt.service, got, want)
@@ -407,7 +356,7 @@ func TestFailureLeakSweep(t *testing.T) {
 			}, tt.opts...)
 			resp := tt.do(t, kit)
 			bfftest.AssertNoLeak(t, resp.Body)
-			a := decode(t, resp)
+			a := bfftest.Decode(t, resp)
 			if len(a.Errors) == 0 {
 				t.Fatalf("no error in %s", resp.Body)
 			}

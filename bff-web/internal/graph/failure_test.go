@@ -1,11 +1,9 @@
 package graph_test
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,98 +26,49 @@ import (
 // fast keeps failing upstream calls quick: no waits between retries.
 func fast(c *config.Config) { c.Upstream.RetryBackoff = time.Millisecond }
 
-// answer is a GraphQL response as the failure tests read it.
-type answer struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []struct {
-		Message    string         `json:"message"`
-		Path       []any          `json:"path"`
-		Locations  []any          `json:"locations"`
-		Extensions map[string]any `json:"extensions"`
-	} `json:"errors"`
-}
-
-// wantError is an error the answer must hold: its path as JSON, code,
-// upstream service and message.
-type wantError struct{ path, code, service, message string }
-
-func decode(t *testing.T, resp bfftest.Response) answer {
-	t.Helper()
-	var a answer
-	if err := json.Unmarshal(resp.Body, &a); err != nil {
-		t.Fatalf("answer is not JSON: %v\n%s", err, resp.Body)
-	}
-	return a
-}
-
-// checkAnswer asserts the status, the exact data and the errors (in any
-// order) of resp.
-func checkAnswer(t *testing.T, resp bfftest.Response, status int, data string, want ...wantError) {
-	t.Helper()
-	if resp.Status != status {
-		t.Errorf("status = %d, want %d\n%s", resp.Status, status, resp.Body)
-	}
-	a := decode(t, resp)
-	bfftest.AssertJSON(t, a.Data, data)
-	var got []wantError
-	for _, e := range a.Errors {
-		path, _ := json.Marshal(e.Path)
-		code, _ := e.Extensions["code"].(string)
-		service, _ := e.Extensions["service"].(string)
-		got = append(got, wantError{string(path), code, service, e.Message})
-	}
-	key := func(e wantError) string { return e.path + e.code + e.service + e.message }
-	slices.SortFunc(got, func(a, b wantError) int { return strings.Compare(key(a), key(b)) })
-	slices.SortFunc(want, func(a, b wantError) int { return strings.Compare(key(a), key(b)) })
-	if !slices.Equal(got, want) {
-		t.Errorf("errors = %+v\nwant %+v", got, want)
-	}
-	bfftest.AssertNoLeak(t, resp.Body)
-}
-
 // TestFailurePartialResults: a service that is down nulls only the fields
 // that depend on it, with a typed error at each path naming the service;
 // the rest is answered with 200.
 func TestFailurePartialResults(t *testing.T) {
 	tests := []struct {
 		name, service, query, data string
-		want                       []wantError
+		want                       []bfftest.WantError
 	}{
 		{
 			name: "users down", service: "users",
 			query: `{ order(id: "ord_00001") { id status customer { id name } } }`,
 			data:  `{"order":{"id":"ord_00001","status":"DELIVERED","customer":null}}`,
-			want:  []wantError{{`["order","customer"]`, "UPSTREAM_UNAVAILABLE", "users", "the users service is unavailable"}},
+			want:  []bfftest.WantError{bfftest.ErrorAt(`["order","customer"]`, "UPSTREAM_UNAVAILABLE", "users", "the users service is unavailable")},
 		},
 		{
 			name: "reviews down", service: "reviews",
 			query: `{ product(id: "prd_0078") { id name inventory { total } rating { count } } }`,
 			data:  `{"product":{"id":"prd_0078","name":"Meridian Compact Atlas","inventory":{"total":98},"rating":null}}`,
-			want:  []wantError{{`["product","rating"]`, "UPSTREAM_UNAVAILABLE", "reviews", "the reviews service is unavailable"}},
+			want:  []bfftest.WantError{bfftest.ErrorAt(`["product","rating"]`, "UPSTREAM_UNAVAILABLE", "reviews", "the reviews service is unavailable")},
 		},
 		{
 			name: "inventory down", service: "inventory",
 			query: `{ product(id: "prd_0078") { id name inventory { total } rating { count } } }`,
 			data:  `{"product":{"id":"prd_0078","name":"Meridian Compact Atlas","inventory":null,"rating":{"count":6}}}`,
-			want:  []wantError{{`["product","inventory"]`, "UPSTREAM_UNAVAILABLE", "inventory", "the inventory service is unavailable"}},
+			want:  []bfftest.WantError{bfftest.ErrorAt(`["product","inventory"]`, "UPSTREAM_UNAVAILABLE", "inventory", "the inventory service is unavailable")},
 		},
 		{
 			name: "catalog down: the order answers, its products are null", service: "catalog",
 			query: `{ order(id: "ord_00001") { id items { quantity product { id } } } }`,
 			data:  `{"order":{"id":"ord_00001","items":[{"quantity":1,"product":null},{"quantity":1,"product":null},{"quantity":1,"product":null},{"quantity":1,"product":null},{"quantity":1,"product":null}]}}`,
-			want: []wantError{
-				{`["order","items",0,"product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable"},
-				{`["order","items",1,"product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable"},
-				{`["order","items",2,"product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable"},
-				{`["order","items",3,"product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable"},
-				{`["order","items",4,"product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable"},
+			want: []bfftest.WantError{
+				bfftest.ErrorAt(`["order","items",0,"product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable"),
+				bfftest.ErrorAt(`["order","items",1,"product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable"),
+				bfftest.ErrorAt(`["order","items",2,"product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable"),
+				bfftest.ErrorAt(`["order","items",3,"product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable"),
+				bfftest.ErrorAt(`["order","items",4,"product"]`, "UPSTREAM_UNAVAILABLE", "catalog", "the catalog service is unavailable"),
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			kit := graphtest.NewWithConfig(t, fast, servicestest.WithFaults(tt.service, ops.Faults{Down: true}))
-			checkAnswer(t, kit.Post(t, tt.query, nil), http.StatusOK, tt.data, tt.want...)
+			bfftest.CheckAnswer(t, kit.Post(t, tt.query, nil), http.StatusOK, tt.data, tt.want...)
 		})
 	}
 }
@@ -141,12 +90,12 @@ func TestFailureNothingUsable(t *testing.T) {
 		status    int
 		retry     string
 		data      string
-		want      []wantError
+		want      []bfftest.WantError
 	}{
 		{
 			name: "orders down", opts: []servicestest.Option{servicestest.WithFaults("orders", ops.Faults{Down: true})},
 			query: order, status: http.StatusServiceUnavailable, retry: "1", data: orderNull,
-			want: []wantError{{`["order"]`, "UPSTREAM_UNAVAILABLE", "orders", "the orders service is unavailable"}},
+			want: []bfftest.WantError{bfftest.ErrorAt(`["order"]`, "UPSTREAM_UNAVAILABLE", "orders", "the orders service is unavailable")},
 		},
 		{
 			name: "two roots, two services down",
@@ -156,9 +105,9 @@ func TestFailureNothingUsable(t *testing.T) {
 			},
 			query: `{ order(id: "ord_00001") { id } customer(id: "usr_0001") { id } }`, status: http.StatusServiceUnavailable, retry: "1",
 			data: `{"order":null,"customer":null}`,
-			want: []wantError{
-				{`["order"]`, "UPSTREAM_UNAVAILABLE", "orders", "the orders service is unavailable"},
-				{`["customer"]`, "UPSTREAM_UNAVAILABLE", "users", "the users service is unavailable"},
+			want: []bfftest.WantError{
+				bfftest.ErrorAt(`["order"]`, "UPSTREAM_UNAVAILABLE", "orders", "the orders service is unavailable"),
+				bfftest.ErrorAt(`["customer"]`, "UPSTREAM_UNAVAILABLE", "users", "the users service is unavailable"),
 			},
 		},
 		{
@@ -168,7 +117,7 @@ func TestFailureNothingUsable(t *testing.T) {
 			},
 			opts:  []servicestest.Option{servicestest.WithFaults("orders", ops.Faults{LatencyMs: ops.MaxDelayMs})},
 			query: order, status: http.StatusGatewayTimeout, data: orderNull,
-			want: []wantError{{`["order"]`, "UPSTREAM_TIMEOUT", "orders", "the orders service did not answer in time"}},
+			want: []bfftest.WantError{bfftest.ErrorAt(`["order"]`, "UPSTREAM_TIMEOUT", "orders", "the orders service did not answer in time")},
 		},
 		{
 			name: "request deadline",
@@ -178,20 +127,20 @@ func TestFailureNothingUsable(t *testing.T) {
 			},
 			opts:  []servicestest.Option{servicestest.WithFaults("orders", ops.Faults{LatencyMs: ops.MaxDelayMs})},
 			query: order, status: http.StatusGatewayTimeout, data: orderNull,
-			want: []wantError{{`["order"]`, "UPSTREAM_TIMEOUT", "orders", "the orders service did not answer in time"}},
+			want: []bfftest.WantError{bfftest.ErrorAt(`["order"]`, "UPSTREAM_TIMEOUT", "orders", "the orders service did not answer in time")},
 		},
 		{
 			name:  "orders answering malformed JSON",
 			opts:  []servicestest.Option{bfftest.Answering("orders", 200, `{"id":"ord_00001","status":"`+bfftest.UpstreamSecret, "Content-Type", "application/json")},
 			query: order, status: http.StatusBadGateway, data: orderNull,
-			want: []wantError{{`["order"]`, "UPSTREAM_BAD_RESPONSE", "orders", "the orders service gave an unusable answer"}},
+			want: []bfftest.WantError{bfftest.ErrorAt(`["order"]`, "UPSTREAM_BAD_RESPONSE", "orders", "the orders service gave an unusable answer")},
 		},
 		{
 			name:   "updateOrderStatus with orders failing",
 			opts:   []servicestest.Option{servicestest.WithFaults("orders", ops.Faults{ErrorRate: 1})},
 			query:  `mutation { updateOrderStatus(input: {orderId: "ord_00002", status: CANCELLED}) { order { id } } }`,
 			status: http.StatusServiceUnavailable, retry: "1", data: `{"updateOrderStatus":null}`,
-			want: []wantError{{`["updateOrderStatus"]`, "UPSTREAM_UNAVAILABLE", "orders", "the orders service is unavailable"}},
+			want: []bfftest.WantError{bfftest.ErrorAt(`["updateOrderStatus"]`, "UPSTREAM_UNAVAILABLE", "orders", "the orders service is unavailable")},
 		},
 	}
 	for _, tt := range tests {
@@ -210,7 +159,7 @@ func TestFailureNothingUsable(t *testing.T) {
 			case <-time.After(5 * time.Second): // a failure detector, not a speed target
 				t.Fatal("no answer: the request's deadline did not end the upstream call")
 			}
-			checkAnswer(t, resp, tt.status, tt.data, tt.want...)
+			bfftest.CheckAnswer(t, resp, tt.status, tt.data, tt.want...)
 			if got := resp.Header.Get("Retry-After"); got != tt.retry {
 				t.Errorf("Retry-After = %q, want %q", got, tt.retry)
 			}
@@ -226,13 +175,13 @@ func TestFailureCircuitOpen(t *testing.T) {
 		c.Upstream.BreakerFailures, c.Upstream.Retries = 1, 1
 	}, servicestest.WithFaults("orders", ops.Faults{Down: true}))
 	const query = `{ order(id: "ord_00001") { id } }`
-	checkAnswer(t, kit.Post(t, query, nil), http.StatusServiceUnavailable, `{"order":null}`,
-		wantError{`["order"]`, "UPSTREAM_UNAVAILABLE", "orders", "the orders service is unavailable"})
+	bfftest.CheckAnswer(t, kit.Post(t, query, nil), http.StatusServiceUnavailable, `{"order":null}`,
+		bfftest.ErrorAt(`["order"]`, "UPSTREAM_UNAVAILABLE", "orders", "the orders service is unavailable"))
 	calls := kit.Calls("orders")
 
 	resp := kit.Post(t, query, nil)
-	checkAnswer(t, resp, http.StatusServiceUnavailable, `{"order":null}`,
-		wantError{`["order"]`, "CIRCUIT_OPEN", "orders", "the orders service is failing; calls to it are paused"})
+	bfftest.CheckAnswer(t, resp, http.StatusServiceUnavailable, `{"order":null}`,
+		bfftest.ErrorAt(`["order"]`, "CIRCUIT_OPEN", "orders", "the orders service is failing; calls to it are paused"))
 	if got := kit.Calls("orders"); got != calls {
 		t.Errorf("orders calls %d → %d with the breaker open, want none", calls, got)
 	}
@@ -247,8 +196,8 @@ func TestFailureRetriesReadsOnly(t *testing.T) {
 	t.Run("GET retried", func(t *testing.T) {
 		kit := graphtest.NewWithConfig(t, fast, servicestest.WithFaults("payments", ops.Faults{ErrorRate: 1}))
 		resp := kit.Post(t, `{ order(id: "ord_00001") { id payment { id } } }`, nil)
-		checkAnswer(t, resp, http.StatusOK, `{"order":{"id":"ord_00001","payment":null}}`,
-			wantError{`["order","payment"]`, "UPSTREAM_UNAVAILABLE", "payments", "the payments service is unavailable"})
+		bfftest.CheckAnswer(t, resp, http.StatusOK, `{"order":{"id":"ord_00001","payment":null}}`,
+			bfftest.ErrorAt(`["order","payment"]`, "UPSTREAM_UNAVAILABLE", "payments", "the payments service is unavailable"))
 		routes := kit.Upstreams.Routes("payments")
 		if len(routes) != 1 {
 			t.Fatalf("payments routes = %v, want one", routes)
@@ -269,7 +218,7 @@ func TestFailureRetriesReadsOnly(t *testing.T) {
 		t.Run(tt.name+" sent once", func(t *testing.T) {
 			kit := graphtest.NewWithConfig(t, fast, servicestest.WithFaults(tt.service, ops.Faults{ErrorRate: 1}))
 			resp := kit.Post(t, tt.query, nil)
-			a := decode(t, resp)
+			a := bfftest.Decode(t, resp)
 			if len(a.Errors) != 1 || a.Errors[0].Extensions["code"] != "UPSTREAM_UNAVAILABLE" || a.Errors[0].Extensions["service"] != tt.service {
 				t.Errorf("errors = %+v, want one UPSTREAM_UNAVAILABLE of %s", a.Errors, tt.service)
 			}
@@ -393,7 +342,7 @@ func TestFailureLeakSweep(t *testing.T) {
 			}, tt.opts...)
 			resp := tt.do(t, kit)
 			bfftest.AssertNoLeak(t, resp.Body)
-			a := decode(t, resp)
+			a := bfftest.Decode(t, resp)
 			if len(a.Errors) == 0 {
 				t.Fatalf("no error in %s", resp.Body)
 			}
