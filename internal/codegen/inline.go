@@ -187,7 +187,7 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing generated executor: %w", err)
 	}
-	deferGroups, reads := 0, 0
+	deferGroups, reads, objects := 0, 0, 0
 	for _, decl := range file.Decls {
 		fn, ok := decl.(*ast.FuncDecl)
 		if !ok || fn.Body == nil {
@@ -201,7 +201,7 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 			continue
 		}
 		inline := p.lists[fn.Name.Name]
-		swapped := false
+		swapped, object := false, false
 		ast.Inspect(fn.Body, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
@@ -211,6 +211,8 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 			case isCall(call, "graphql", "MarshalSliceConcurrently") && inline:
 				call.Fun = &ast.SelectorExpr{X: ast.NewIdent("gqlexec"), Sel: ast.NewIdent("MarshalSlice")}
 				swapped = true
+			case isCall(call, "graphql", "NewFieldSet"):
+				object = true
 			case isCall(call, "graphql", "NewDeferredGroup"):
 				call.Fun = &ast.SelectorExpr{X: ast.NewIdent("gqlexec"), Sel: ast.NewIdent("NewDeferredGroup")}
 				call.Args = append(call.Args, ast.NewIdent("fields"))
@@ -218,6 +220,12 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 			}
 			return true
 		})
+		if object {
+			objects++
+			if err := returnObject(fn); err != nil {
+				return nil, err
+			}
+		}
 		if inline && !swapped {
 			return nil, fmt.Errorf("%s: no graphql.MarshalSliceConcurrently call to inline (gqlgen's template changed?)", fn.Name.Name)
 		}
@@ -228,8 +236,8 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 	if reads != len(p.reads) {
 		return nil, fmt.Errorf("found %d of the %d plain field functions to read in line (gqlgen's output changed?)", reads, len(p.reads))
 	}
-	if deferGroups == 0 {
-		return nil, errors.New("no graphql.NewDeferredGroup call in the generated executor (gqlgen's template changed?)")
+	if deferGroups == 0 || objects == 0 {
+		return nil, errors.New("no graphql.NewDeferredGroup or graphql.NewFieldSet call in the generated executor (gqlgen's template changed?)")
 	}
 	astutil.AddImport(fset, file, gqlexecPath)
 	var buf bytes.Buffer
@@ -245,6 +253,29 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 	}
 	sort.Strings(inlined)
 	return inlined, nil
+}
+
+// returnObject makes the last statement of fn, a generated object marshal
+// function, `return gqlexec.Object(fields, out)` instead of `return out`.
+func returnObject(fn *ast.FuncDecl) error {
+	list := fn.Body.List
+	if len(list) > 0 {
+		if ret, ok := list[len(list)-1].(*ast.ReturnStmt); ok && len(ret.Results) == 1 {
+			if id, ok := ret.Results[0].(*ast.Ident); ok && id.Name == "out" {
+				// The new call sits where `out` was, so the printer keeps
+				// the comments that follow it after it.
+				at := func(name string) *ast.Ident { return &ast.Ident{Name: name, NamePos: id.Pos()} }
+				ret.Results[0] = &ast.CallExpr{
+					Fun:    &ast.SelectorExpr{X: at("gqlexec"), Sel: at("Object")},
+					Lparen: id.Pos(),
+					Args:   []ast.Expr{at("fields"), at("out")},
+					Rparen: id.End(),
+				}
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("%s: want an object marshal function ending in `return out` (gqlgen's template changed?)", fn.Name.Name)
 }
 
 // replaceBody makes stmt the whole body of fn, a generated field function

@@ -19,6 +19,7 @@ package gqlexec
 
 import (
 	"context"
+	"io"
 
 	"github.com/99designs/gqlgen/graphql"
 )
@@ -80,4 +81,59 @@ func NewDeferredGroup(ctx context.Context, fields []graphql.CollectedField) grap
 		}
 	}
 	return graphql.DeferredGroup{}
+}
+
+// Object returns the marshaller of an object whose selected fields are
+// fields and whose resolved values are out.Values (after out.Dispatch). It
+// writes what graphql.FieldSet's own MarshalGQL writes (each response key
+// once, in selection order) without the map and iterator closures that one
+// allocates for every object.
+func Object(fields []graphql.CollectedField, out *graphql.FieldSet) graphql.Marshaler {
+	return object{fields: fields, values: out.Values}
+}
+
+type object struct {
+	fields []graphql.CollectedField
+	values []graphql.Marshaler
+}
+
+var (
+	openBrace  = []byte{'{'}
+	closeBrace = []byte{'}'}
+	comma      = []byte{','}
+	quote      = []byte{'"'}
+	quoteColon = []byte{'"', ':'}
+)
+
+// MarshalGQL writes the object. Response keys are GraphQL names
+// ([_A-Za-z][_0-9A-Za-z]*), which JSON needs no escape for.
+func (o object) MarshalGQL(w io.Writer) {
+	_, _ = w.Write(openBrace)
+	first := true
+	for i := range o.fields {
+		alias := o.fields[i].Alias
+		if written(o.fields[:i], alias) {
+			continue
+		}
+		if !first {
+			_, _ = w.Write(comma)
+		}
+		first = false
+		_, _ = w.Write(quote)
+		_, _ = io.WriteString(w, alias)
+		_, _ = w.Write(quoteColon)
+		o.values[i].MarshalGQL(w)
+	}
+	_, _ = w.Write(closeBrace)
+}
+
+// written reports whether a field before this one had the response key
+// alias. Selections are small; a linear scan beats a map.
+func written(before []graphql.CollectedField, alias string) bool {
+	for i := range before {
+		if before[i].Alias == alias {
+			return true
+		}
+	}
+	return false
 }

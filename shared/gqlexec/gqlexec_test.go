@@ -115,3 +115,32 @@ func goroutineID() string {
 	}
 	return string(fields[1])
 }
+
+func TestObject(t *testing.T) {
+	field := func(alias string) graphql.CollectedField {
+		return graphql.CollectedField{Field: &ast.Field{Alias: alias, Name: alias}}
+	}
+	tests := []struct {
+		name   string
+		fields []graphql.CollectedField
+	}{
+		{"none", nil},
+		{"one", []graphql.CollectedField{field("id")}},
+		{"several", []graphql.CollectedField{field("id"), field("name"), field("__typename")}},
+		{"repeated response key", []graphql.CollectedField{field("id"), field("a"), field("id")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := graphql.NewFieldSet(tt.fields)
+			for i := range out.Values {
+				out.Values[i] = graphql.MarshalInt(i)
+			}
+			var want, got bytes.Buffer
+			out.MarshalGQL(&want)
+			gqlexec.Object(tt.fields, out).MarshalGQL(&got)
+			if got.String() != want.String() {
+				t.Errorf("Object wrote %s, gqlgen's FieldSet writes %s", got.String(), want.String())
+			}
+		})
+	}
+}

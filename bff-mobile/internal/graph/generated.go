@@ -4371,7 +4371,7 @@ func (ec *executionContext) _AddReviewPayload(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var homeImplementors = []string{"Home"}
@@ -4417,7 +4417,7 @@ func (ec *executionContext) _Home(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var moneyImplementors = []string{"Money"}
@@ -4460,7 +4460,7 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -4510,7 +4510,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var orderImplementors = []string{"Order"}
@@ -4569,7 +4569,7 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var orderConnectionImplementors = []string{"OrderConnection"}
@@ -4612,7 +4612,7 @@ func (ec *executionContext) _OrderConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var orderEdgeImplementors = []string{"OrderEdge"}
@@ -4650,7 +4650,7 @@ func (ec *executionContext) _OrderEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var orderItemImplementors = []string{"OrderItem"}
@@ -4694,7 +4694,7 @@ func (ec *executionContext) _OrderItem(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -4742,7 +4742,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var placeOrderPayloadImplementors = []string{"PlaceOrderPayload"}
@@ -4775,7 +4775,7 @@ func (ec *executionContext) _PlaceOrderPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var productImplementors = []string{"Product"}
@@ -4851,7 +4851,7 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var productConnectionImplementors = []string{"ProductConnection"}
@@ -4894,7 +4894,7 @@ func (ec *executionContext) _ProductConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var productEdgeImplementors = []string{"ProductEdge"}
@@ -4932,7 +4932,7 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var queryImplementors = []string{"Query"}
@@ -5018,7 +5018,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var ratingImplementors = []string{"Rating"}
@@ -5056,7 +5056,7 @@ func (ec *executionContext) _Rating(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var reviewImplementors = []string{"Review"}
@@ -5115,7 +5115,7 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var viewerImplementors = []string{"Viewer"}
@@ -5163,7 +5163,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -5216,7 +5216,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -5264,7 +5264,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -5322,7 +5322,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -5380,7 +5380,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -5438,7 +5438,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -5521,7 +5521,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.Object(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************
