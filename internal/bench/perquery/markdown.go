@@ -44,7 +44,7 @@ func Section(r *Results) string {
 	p("|---|---|--:|--:|--:|--:|\n")
 	for _, s := range r.Scenarios {
 		p("| %s | `%s` | %s | %s | %s | %s / %s |\n", s.Title, s.Process,
-			orDash(s.InstructionQueries, millions(s.Instructions)), orDash(s.AllocationQueries, thousands(s.Allocs)),
+			orDash(s.InstructionQueries, millions(s.Instructions)), orDash(s.AllocationQueries, Thousands(s.Allocs)),
 			orDash(s.AllocationQueries, kib(s.Bytes)), orDash(s.InstructionQueries, fmt.Sprint(s.InstructionQueries)),
 			orDash(s.AllocationQueries, fmt.Sprint(s.AllocationQueries)))
 	}
@@ -79,7 +79,7 @@ func Section(r *Results) string {
 		for _, b := range bl.Scenarios {
 			s, _ := r.Scenario(b.Name)
 			p("| %s | %s | %s | %s | %s | %s |\n", b.Title,
-				orDash(b.InstructionQueries, millions(b.Instructions)), orDash(b.AllocationQueries, thousands(b.Allocs)), orDash(b.AllocationQueries, kib(b.Bytes)),
+				orDash(b.InstructionQueries, millions(b.Instructions)), orDash(b.AllocationQueries, Thousands(b.Allocs)), orDash(b.AllocationQueries, kib(b.Bytes)),
 				percent(s.InstructionQueries > 0 && b.InstructionQueries > 0, s.Instructions, b.Instructions),
 				percent(s.AllocationQueries > 0 && b.AllocationQueries > 0, s.Allocs, b.Allocs))
 		}
@@ -248,8 +248,9 @@ func kib(v float64) string {
 	return fmt.Sprintf("%.1f KiB", v/(1<<10))
 }
 
-// thousands formats v rounded, with a comma every three digits.
-func thousands(v float64) string {
+// Thousands formats v rounded, with a comma every three digits: the counts
+// of docs/benchmarks.md, in this section and in the load benchmark's.
+func Thousands(v float64) string {
 	s := fmt.Sprintf("%.0f", math.Round(v))
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")

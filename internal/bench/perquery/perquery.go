@@ -110,8 +110,8 @@ func (r *Results) targets() []Target {
 	out := []Target{
 		absolute(fmt.Sprintf("`orders(first: 50)`: ≤ %s instructions per query", millions(TargetOrdersInstructions)),
 			orders.InstructionQueries > 0, orders.Instructions, TargetOrdersInstructions, millions),
-		absolute(fmt.Sprintf("`orders(first: 50)`: ≤ %s allocations per query", thousands(TargetOrdersAllocs)),
-			orders.AllocationQueries > 0, orders.Allocs, TargetOrdersAllocs, thousands),
+		absolute(fmt.Sprintf("`orders(first: 50)`: ≤ %s allocations per query", Thousands(TargetOrdersAllocs)),
+			orders.AllocationQueries > 0, orders.Allocs, TargetOrdersAllocs, Thousands),
 		r.relative(Home, "`home`", TargetHomeRatio),
 		r.relative(Typename, "`{ __typename }`, repeat token", TargetTypenameRatio),
 	}

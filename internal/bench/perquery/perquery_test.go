@@ -209,3 +209,12 @@ func TestReadWrite(t *testing.T) {
 		t.Errorf("read back\n%s\nwant\n%s", g, w)
 	}
 }
+
+func TestThousands(t *testing.T) {
+	tests := map[float64]string{0: "0", 999.4: "999", 1000: "1,000", 10_000: "10,000", 1_234_567.6: "1,234,568", -4321: "-4,321"}
+	for v, want := range tests {
+		if got := Thousands(v); got != want {
+			t.Errorf("Thousands(%v) = %q, want %q", v, got, want)
+		}
+	}
+}

@@ -5,15 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
 	"net"
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -87,65 +81,4 @@ func (q query) sendN(ctx context.Context, hc *http.Client, n int) ([]byte, error
 		}
 	}
 	return first, nil
-}
-
-// fetchToken asks the demo issuer for an access token of subject for
-// clientID.
-func fetchToken(ctx context.Context, issuer, clientID, subject string) (string, error) {
-	form := url.Values{"client_id": {clientID}, "subject": {subject}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, issuer+"/token", strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("token for %s: %w", subject, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("token for %s: status %d", subject, resp.StatusCode)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
-		return "", fmt.Errorf("token for %s: %w", subject, err)
-	}
-	if tok.AccessToken == "" {
-		return "", fmt.Errorf("token for %s: no access token", subject)
-	}
-	return tok.AccessToken, nil
-}
-
-// goStringConst returns the value of the string constant name declared in
-// the Go file at path, so the benchmark sends the very query the BFF ships.
-func goStringConst(path, name string) (string, error) {
-	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
-	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", name, err)
-	}
-	for _, decl := range f.Decls {
-		gd, ok := decl.(*ast.GenDecl)
-		if !ok || gd.Tok != token.CONST {
-			continue
-		}
-		for _, spec := range gd.Specs {
-			vs, ok := spec.(*ast.ValueSpec)
-			if !ok {
-				continue
-			}
-			for i, id := range vs.Names {
-				if id.Name != name || i >= len(vs.Values) {
-					continue
-				}
-				lit, ok := vs.Values[i].(*ast.BasicLit)
-				if !ok || lit.Kind != token.STRING {
-					return "", fmt.Errorf("%s: %s is not a string literal", path, name)
-				}
-				return strconv.Unquote(lit.Value)
-			}
-		}
-	}
-	return "", fmt.Errorf("%s declares no constant %s", path, name)
 }

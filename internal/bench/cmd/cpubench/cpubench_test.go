@@ -126,26 +126,3 @@ func TestParseConfig(t *testing.T) {
 		}
 	}
 }
-
-func TestGoStringConst(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "app.go")
-	src := "package app\n\nconst (\n\tName = \"x\"\n\tExampleQuery = `query Orders { orders(first: 50) { totalCount } }`\n)\n"
-	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	got, err := goStringConst(path, "ExampleQuery")
-	if err != nil || got != "query Orders { orders(first: 50) { totalCount } }" {
-		t.Errorf("goStringConst = %q, %v", got, err)
-	}
-	if _, err := goStringConst(path, "Missing"); err == nil {
-		t.Error("a missing constant: no error")
-	}
-}
-
-func TestChildEnv(t *testing.T) {
-	env := map[string]string{"PATH": "/bin", "HOME": "/root", "REDIS_ADDR": "x:6379"}
-	got := childEnv(func(k string) string { return env[k] })
-	if want := []string{"PATH=/bin", "HOME=/root"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("childEnv = %q, want %q", got, want)
-	}
-}

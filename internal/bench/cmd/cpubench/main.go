@@ -27,19 +27,9 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/frontdesk/frontdesk/internal/bench/procs"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "cpubench:", err)
-		os.Exit(1)
-	}
-}
+func main() { os.Exit(procs.Main("cpubench", run)) }

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -13,13 +11,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/bench/gosource"
+	"github.com/frontdesk/frontdesk/internal/bench/host"
 	"github.com/frontdesk/frontdesk/internal/bench/perquery"
+	"github.com/frontdesk/frontdesk/internal/bench/procs"
 )
 
 // scenarioNames are the scenarios, in the report's order.
@@ -31,6 +31,10 @@ const (
 	webCaller    = "usr_0196"
 	mobileCaller = "usr_0001"
 )
+
+// valgrindStartTimeout bounds a server's start under valgrind: seconds for
+// a Go server, more on a busy machine.
+const valgrindStartTimeout = 5 * time.Minute
 
 // typenameQuery answers without any upstream call: the edge, token
 // verification, parsing and execution.
@@ -57,14 +61,11 @@ type scenario struct {
 // page, and stops every process it started.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := parseConfig(args, stdout)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // flag.ErrHelp after -h: procs.Main exits 0
 	}
-	began, loadStart := time.Now(), loadAvg()
-	ordersDoc, err := goStringConst(cfg.webApp, "ExampleQuery")
+	began, loadStart := time.Now(), host.LoadAvg()
+	ordersDoc, err := gosource.StringConst(cfg.webApp, "ExampleQuery")
 	if err != nil {
 		return err
 	}
@@ -94,19 +95,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		commit, dirty = gitHead(ctx)
 	}
 
-	base := childEnv(getenv)
-	demo, urls, err := startDemo(ctx, filepath.Join(cfg.bin, "demo-services"), base)
+	base := procs.ChildEnv(getenv)
+	demo, urls, err := procs.StartDemo(ctx, filepath.Join(cfg.bin, "demo-services"), base)
 	if demo != nil {
-		defer demo.stop()
+		defer demo.Stop()
 	}
 	if err != nil {
 		return err
 	}
-	webToken, err := fetchToken(ctx, urls["issuer"], "web-admin", webCaller)
+	webToken, err := procs.Token(ctx, urls["issuer"], "web-admin", webCaller)
 	if err != nil {
 		return err
 	}
-	mobileToken, err := fetchToken(ctx, urls["issuer"], "mobile-app", mobileCaller)
+	mobileToken, err := procs.Token(ctx, urls["issuer"], "mobile-app", mobileCaller)
 	if err != nil {
 		return err
 	}
@@ -159,8 +160,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	r := perquery.Run{
 		Commit: commit, Dirty: dirty, Date: began.UTC().Truncate(time.Second), Go: runtime.Version(), Valgrind: valgrind,
-		Machine: fmt.Sprintf("%s, %d cores, %s/%s", cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH),
-		LoadAvg: loadStart + " at start, " + loadAvg() + " at end", Command: cfg.command,
+		Machine: fmt.Sprintf("%s, %d cores, %s/%s", host.CPUModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH),
+		LoadAvg: loadStart + " at start, " + host.LoadAvg() + " at end", Command: cfg.command,
 		Elapsed: time.Since(began).Round(time.Second).String(),
 	}
 	var ordersAnswer, anchorAnswer []byte
@@ -251,9 +252,9 @@ type measurer struct {
 func (m measurer) instructions(ctx context.Context, s *server) error {
 	env := append(m.env(s, "off"), valgrindEnv)
 	began := time.Now()
-	p, base, err := startServer(ctx, s.name+" (callgrind)", "valgrind", m.cg.args(s.path), env, true)
+	p, base, err := procs.StartServer(ctx, procs.Command{Name: s.name + " (callgrind)", Path: "valgrind", Args: m.cg.args(s.path), Env: env, Kill: true}, valgrindStartTimeout)
 	if p != nil {
-		defer p.stop()
+		defer p.Stop()
 	}
 	if err != nil {
 		return err
@@ -271,14 +272,14 @@ func (m measurer) instructions(ctx context.Context, s *server) error {
 		if sc.first == nil {
 			sc.first = first
 		}
-		if err := m.cg.zero(ctx, p.pid()); err != nil {
+		if err := m.cg.zero(ctx, p.Pid()); err != nil {
 			return err
 		}
 		began := time.Now()
 		if _, err := q.sendN(ctx, m.hc, sc.n); err != nil {
 			return err
 		}
-		ir, err := m.cg.dump(ctx, p.pid(), sc.Name)
+		ir, err := m.cg.dump(ctx, p.Pid(), sc.Name)
 		if err != nil {
 			return err
 		}
@@ -294,13 +295,13 @@ func (m measurer) allocations(ctx context.Context, s *server) error {
 	metricsAddr := "off"
 	if s.bff {
 		var err error
-		if metricsAddr, err = freeAddr(ctx); err != nil {
+		if metricsAddr, err = procs.FreeAddr(ctx); err != nil {
 			return err
 		}
 	}
-	p, base, err := startServer(ctx, s.name, s.path, nil, m.env(s, metricsAddr), false)
+	p, base, err := procs.StartServer(ctx, procs.Command{Name: s.name, Path: s.path, Env: m.env(s, metricsAddr)}, procs.StartTimeout)
 	if p != nil {
-		defer p.stop()
+		defer p.Stop()
 	}
 	if err != nil {
 		return err
@@ -368,19 +369,6 @@ func (m measurer) env(s *server, metricsAddr string) []string {
 	)
 }
 
-// childEnv is what every child starts from: nothing of the caller's but
-// where programs, home and temporary files are, so a REDIS_ADDR or
-// OIDC_ISSUER of the shell cannot change what is measured.
-func childEnv(getenv func(string) string) []string {
-	var env []string
-	for _, k := range []string{"PATH", "HOME", "TMPDIR"} {
-		if v := getenv(k); v != "" {
-			env = append(env, k+"="+v)
-		}
-	}
-	return env
-}
-
 // valgrindVersion returns valgrind's version, or an error when valgrind or
 // callgrind_control is missing.
 func valgrindVersion(ctx context.Context) (string, error) {
@@ -403,29 +391,4 @@ func gitHead(ctx context.Context) (string, bool) {
 	}
 	status, err := exec.CommandContext(ctx, "git", "status", "--porcelain", "--untracked-files=no").Output()
 	return strings.TrimSpace(string(out)), err == nil && len(bytes.TrimSpace(status)) > 0
-}
-
-var loadAvgFields = regexp.MustCompile(`^(\S+ \S+ \S+)`)
-
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if m := loadAvgFields.FindSubmatch(b); err == nil && m != nil {
-		return string(m[1])
-	}
-	return "unknown"
-}
-
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if k, v, ok := strings.Cut(s.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown CPU"
 }

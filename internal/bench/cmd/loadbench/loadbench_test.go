@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/base64"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -58,15 +57,6 @@ func TestMedian(t *testing.T) {
 	}
 }
 
-func TestThousands(t *testing.T) {
-	tests := map[float64]string{0: "0", 999.4: "999", 1000: "1,000", 10_000: "10,000", 1_234_567.6: "1,234,568", -4321: "-4,321"}
-	for v, want := range tests {
-		if got := thousands(v); got != want {
-			t.Errorf("thousands(%v) = %q, want %q", v, got, want)
-		}
-	}
-}
-
 func TestDefaultInt(t *testing.T) {
 	doc := "query Home($recent: Int = 3, $featured: Int! = 6) { me { id } }"
 	for variable, want := range map[string]int{"recent": 3, "featured": 6} {
@@ -76,24 +66,6 @@ func TestDefaultInt(t *testing.T) {
 	}
 	if _, err := defaultInt(doc, "missing"); err == nil {
 		t.Error("defaultInt of an undeclared variable succeeded")
-	}
-}
-
-func TestGoStringConst(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "app.go")
-	src := "package app\n\nconst Name = \"x\"\n\nconst (\n\tOther = 1\n\tExampleQuery = `{ orders(first: 50) { totalCount } }`\n)\n"
-	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	got, err := goStringConst(path, "ExampleQuery")
-	if err != nil || got != "{ orders(first: 50) { totalCount } }" {
-		t.Errorf("goStringConst = %q, %v", got, err)
-	}
-	if _, err := goStringConst(path, "Other"); err == nil {
-		t.Error("goStringConst of an int constant succeeded")
-	}
-	if _, err := goStringConst(path, "Missing"); err == nil {
-		t.Error("goStringConst of a missing constant succeeded")
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/frontdesk/frontdesk/internal/bench/procs"
 )
 
 // runResult is one measured run of one variant of one scenario.
@@ -45,7 +47,7 @@ type target struct {
 	name   string
 	tgt    vegeta.Target
 	client *http.Client
-	proc   *process // the BFF process, for memory; nil for the floor
+	proc   *procs.Process // the BFF process, for memory; nil for the floor
 }
 
 // bffClient is the load generator's client to a BFF: keep-alive, a
@@ -145,11 +147,11 @@ type callCounter struct {
 
 // snapshot returns the calls each service has served so far.
 func (c callCounter) snapshot(ctx context.Context) (map[string]int64, error) {
-	out := make(map[string]int64, len(services))
+	out := make(map[string]int64, len(procs.Services))
 	var mu sync.Mutex
 	err := parallel(func() []func() error {
 		var calls []func() error
-		for _, s := range services {
+		for _, s := range procs.Services {
 			calls = append(calls, func() error {
 				req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.urls[s]+"/__stats", nil)
 				if err != nil {
@@ -183,7 +185,7 @@ func (c callCounter) snapshot(ctx context.Context) (map[string]int64, error) {
 // measure warms t up, then loads it for cfg.duration while sampling the
 // BFF's memory, and returns what it measured with the upstream calls the
 // demo services served meanwhile.
-func measure(ctx context.Context, cfg config, counter callCounter, demo *process, t target) (runResult, error) {
+func measure(ctx context.Context, cfg config, counter callCounter, demo *procs.Process, t target) (runResult, error) {
 	if cfg.warmup > 0 {
 		attack(ctx, t, cfg.clients, cfg.warmup)
 	}
@@ -191,7 +193,7 @@ func measure(ctx context.Context, cfg config, counter callCounter, demo *process
 	if err != nil {
 		return runResult{}, err
 	}
-	cpu := cpuMeter{procs: []*process{demo, t.proc}}
+	cpu := cpuMeter{procs: []*procs.Process{demo, t.proc}}
 	if err := cpu.start(); err != nil {
 		return runResult{}, err
 	}
@@ -202,7 +204,7 @@ func measure(ctx context.Context, cfg config, counter callCounter, demo *process
 		wg     sync.WaitGroup
 	)
 	if t.proc != nil {
-		wg.Go(func() { mem, memErr = sampleMemory(t.proc.pid(), 100*time.Millisecond, done) })
+		wg.Go(func() { mem, memErr = sampleMemory(t.proc.Pid(), 100*time.Millisecond, done) })
 	}
 	started := time.Now()
 	a := attack(ctx, t, cfg.clients, cfg.duration)
@@ -240,7 +242,7 @@ func measure(ctx context.Context, cfg config, counter callCounter, demo *process
 	if len(m.Errors) > 0 {
 		r.Errors = m.Errors[:min(len(m.Errors), 5)]
 	}
-	for _, s := range services {
+	for _, s := range procs.Services {
 		if d := after[s] - before[s]; d > 0 {
 			r.CallsBySvc[s] = d
 			r.Calls += d
@@ -255,10 +257,10 @@ func measure(ctx context.Context, cfg config, counter callCounter, demo *process
 	}
 	if t.proc != nil {
 		if memErr != nil {
-			return runResult{}, fmt.Errorf("memory of %s: %w", t.proc.name, memErr)
+			return runResult{}, fmt.Errorf("memory of %s: %w", t.proc.Name(), memErr)
 		}
-		r.Memory, r.MemoryOf = &mem, t.proc.name
-		if err := t.proc.running(); err != nil {
+		r.Memory, r.MemoryOf = &mem, t.proc.Name()
+		if err := t.proc.Running(); err != nil {
 			return runResult{}, err
 		}
 	}
@@ -268,7 +270,7 @@ func measure(ctx context.Context, cfg config, counter callCounter, demo *process
 // cpuMeter measures the CPU time processes use between start and stop; a
 // nil process uses none.
 type cpuMeter struct {
-	procs []*process
+	procs []*procs.Process
 	at    []time.Duration
 }
 
@@ -295,9 +297,9 @@ func (c *cpuMeter) read() ([]time.Duration, error) {
 		if p == nil {
 			continue
 		}
-		d, err := readCPU(p.pid())
+		d, err := readCPU(p.Pid())
 		if err != nil {
-			return nil, fmt.Errorf("CPU time of %s: %w", p.name, err)
+			return nil, fmt.Errorf("CPU time of %s: %w", p.Name(), err)
 		}
 		out[i] = d
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -13,7 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/bench/host"
 	"github.com/frontdesk/frontdesk/internal/bench/perquery"
+	"github.com/frontdesk/frontdesk/internal/bench/procs"
 )
 
 // The targets of issue 9.
@@ -107,9 +108,9 @@ type report struct {
 func newReport(cfg config, scenarios []*scenario, runs []runResult, micro []microResult, b bffs, began time.Time) *report {
 	r := &report{
 		Machine: machine{
-			CPU: cpuModel(), Cores: runtime.NumCPU(), OS: runtime.GOOS + "/" + runtime.GOARCH,
-			Kernel: readTrimmed("/proc/sys/kernel/osrelease"), Go: runtime.Version(),
-			LoadAvgStart: loadAvgAtStart, LoadAvgEnd: loadAvg(), Date: began.UTC().Truncate(time.Second),
+			CPU: host.CPUModel(), Cores: runtime.NumCPU(), OS: runtime.GOOS + "/" + runtime.GOARCH,
+			Kernel: host.Kernel(), Go: runtime.Version(),
+			LoadAvgStart: loadAvgAtStart, LoadAvgEnd: host.LoadAvg(), Date: began.UTC().Truncate(time.Second),
 		},
 		Command: cfg.command,
 		Settings: map[string]any{
@@ -206,10 +207,10 @@ func memorySummaries(runs []runResult, b bffs) []memSummary {
 		if p == nil {
 			continue
 		}
-		m := memSummary{Process: p.name, Target: !strings.HasSuffix(key, "-naive")}
+		m := memSummary{Process: p.Name(), Target: !strings.HasSuffix(key, "-naive")}
 		var in []string
 		for _, r := range runs {
-			if r.MemoryOf == p.name && r.Memory != nil {
+			if r.MemoryOf == p.Name() && r.Memory != nil {
 				m.PeakRSS = max(m.PeakRSS, r.Memory.RSS)
 				m.HWM = max(m.HWM, r.Memory.HWM)
 				if !slices.Contains(in, r.Scenario) {
@@ -217,7 +218,7 @@ func memorySummaries(runs []runResult, b bffs) []memSummary {
 				}
 			}
 		}
-		if now, err := readMemory(p.pid()); err == nil {
+		if now, err := readMemory(p.Pid()); err == nil {
 			m.HWM = max(m.HWM, now.HWM)
 		}
 		m.HWM = max(m.HWM, m.PeakRSS) // the kernel updates VmHWM lazily
@@ -284,10 +285,10 @@ func (r *report) targets() []targetResult {
 	})
 	ceiling, cached, direct := r.summary("ceiling", variantBFF), r.summary("cached", variantBFF), r.summary("cached", variantFloor)
 	out = append(out, targetResult{
-		Target: fmt.Sprintf("a cached query ≥ %s req/s", thousands(targetCachedRPS)),
+		Target: fmt.Sprintf("a cached query ≥ %s req/s", perquery.Thousands(targetCachedRPS)),
 		Measured: fmt.Sprintf("%s req/s at %v clients, p50 %s, p99 %s, %.3f upstream calls per query (the public `products` page from the response cache); "+
 			"same page straight from the catalog service %s req/s; no-upstream `{ __typename }` ceiling (caches off) %s req/s",
-			thousands(cached.Throughput), clients, msText(cached.P50), msText(cached.P99), cached.Calls, thousands(direct.Throughput), thousands(ceiling.Throughput)),
+			perquery.Thousands(cached.Throughput), clients, msText(cached.P50), msText(cached.P99), cached.Calls, perquery.Thousands(direct.Throughput), perquery.Thousands(ceiling.Throughput)),
 		Result: metOrMissed(cached.Rounds > 0 && cached.Throughput >= targetCachedRPS),
 	})
 	for _, m := range r.Memory {
@@ -376,7 +377,7 @@ func (r *report) markdown(cfg config) string {
 			if vs.SvcCPU > 0 {
 				svcCPU = msText(vs.SvcCPU)
 			}
-			p("| %s | %s | %s | %s | %s | %s | %.2f | %d | %s | %s | %.2f%% |\n", s.Name, variantLabel(v), thousands(vs.Throughput),
+			p("| %s | %s | %s | %s | %s | %s | %.2f | %d | %s | %s | %.2f%% |\n", s.Name, variantLabel(v), perquery.Thousands(vs.Throughput),
 				msText(vs.P50), msText(vs.P90), msText(vs.P99), vs.Calls, s.singleCalls(v), bffCPU, svcCPU, 100*vs.Success)
 		}
 	}
@@ -421,7 +422,7 @@ func (r *report) markdown(cfg config) string {
 		b, n := s.singleCalls(variantBFF), s.singleCalls(variantNaive)
 		p("| %s | %d | %d | %.1f× | %s | %s | %s | %s | %.2f%% |\n", s.Name, b, n, ratio(float64(n), float64(b)),
 			msText(s.Unloaded[variantBFF].P50), msText(s.Unloaded[variantNaive].P50),
-			thousands(r.summary(s.Name, variantBFF).Throughput), thousands(r.summary(s.Name, variantNaive).Throughput),
+			perquery.Thousands(r.summary(s.Name, variantBFF).Throughput), perquery.Thousands(r.summary(s.Name, variantNaive).Throughput),
 			100*r.summary(s.Name, variantNaive).Success)
 	}
 	for _, s := range r.Scenarios {
@@ -432,11 +433,11 @@ func (r *report) markdown(cfg config) string {
 	p("\n")
 	p("\nCalls are those of one query on idle services (exact); under load a failing naive query makes fewer calls. req/s counts\n")
 	p("clean answers only (no error, no GraphQL `errors`).\n")
-	p("\nUpstream calls of one idle query, by service:\n\n| scenario | variant | %s |\n|---|---|%s\n", strings.Join(services, " | "), strings.Repeat("--:|", len(services)))
+	p("\nUpstream calls of one idle query, by service:\n\n| scenario | variant | %s |\n|---|---|%s\n", strings.Join(procs.Services, " | "), strings.Repeat("--:|", len(procs.Services)))
 	for _, s := range r.Scenarios {
 		for _, v := range s.Variants {
 			p("| %s | %s |", s.Name, variantLabel(v))
-			for _, svc := range services {
+			for _, svc := range procs.Services {
 				p(" %d |", s.SingleCalls[v][svc])
 			}
 			p("\n")
@@ -462,7 +463,7 @@ func (r *report) markdown(cfg config) string {
 		p("batch wait included) and B/op and allocs/op count the in-process demo services' work as well as the BFF's.\n\n")
 		p("| package | benchmark | runs | time/op | B/op | allocs/op |\n|---|---|--:|--:|--:|--:|\n")
 		for _, m := range r.Micro {
-			p("| %s | %s | %d | %s | %s | %s |\n", shortPkg(m.Package), m.Name, m.Runs, nsText(m.NsPerOp), thousands(m.BytesPerOp), thousands(m.AllocsPerOp))
+			p("| %s | %s | %d | %s | %s | %s |\n", shortPkg(m.Package), m.Name, m.Runs, nsText(m.NsPerOp), perquery.Thousands(m.BytesPerOp), perquery.Thousands(m.AllocsPerOp))
 		}
 		p("\n- `BenchmarkHome`: `bff-mobile/testdata/operations/home.graphql` with its default variables, as customer usr_0001;\n")
 		p("  `BenchmarkOrders`: `app.ExampleQuery` (the 50-order nested list), as admin usr_0196. `loaders` and `no-loaders`\n")
@@ -558,58 +559,9 @@ func nsText(ns float64) string {
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 
-// thousands formats v rounded, with a comma every three digits.
-func thousands(v float64) string {
-	s := fmt.Sprintf("%.0f", math.Round(v))
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
 func shortPkg(pkg string) string {
 	return strings.TrimPrefix(pkg, "github.com/frontdesk/frontdesk/")
 }
 
 // loadAvgAtStart is the load average when the program started.
-var loadAvgAtStart = loadAvg()
-
-func loadAvg() string {
-	f := strings.Fields(readTrimmed("/proc/loadavg"))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
-}
-
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if k, v, ok := strings.Cut(s.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown CPU"
-}
-
-func readTrimmed(path string) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "unknown"
-	}
-	return strings.TrimSpace(string(b))
-}
+var loadAvgAtStart = host.LoadAvg()

@@ -2,22 +2,23 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/frontdesk/frontdesk/internal/bench/procs"
 )
 
 // bffs are the BFF processes of a run: each BFF with loaders and its caches
 // off, again with LOADER_DISABLED (caches off), and bff-mobile with its
 // caches on for the cached scenario.
 type bffs struct {
-	procs map[string]*process // by key: bffKeys
-	urls  map[string]string   // base URL by the same key
+	procs map[string]*procs.Process // by key: bffKeys
+	urls  map[string]string         // base URL by the same key
 }
 
 // run starts the demo services and the BFFs built in cfg.bin, measures
@@ -25,11 +26,8 @@ type bffs struct {
 // stops every process it started.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := parseConfig(args, stdout)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
-		return err
+		return err // flag.ErrHelp after -h: procs.Main exits 0
 	}
 	began := time.Now()
 	micro, err := readMicro(cfg.micro)
@@ -39,14 +37,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	// Every child is stopped (SIGTERM) when procCtx ends, and waited for.
 	procCtx, stopProcs := context.WithCancel(ctx)
-	var started []*process
+	var started []*procs.Process
 	defer func() {
 		stopProcs()
 		for _, p := range started {
-			<-p.exited
+			<-p.Exited()
 		}
 	}()
-	base := childEnv(getenv)
+	base := procs.ChildEnv(getenv)
 
 	demo, urls, err := startDemo(procCtx, cfg.bin, cfg.latency, base)
 	if demo != nil {
@@ -57,7 +55,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	fmt.Fprintf(stdout, "demo services on %s … %s, issuer %s, %v latency per call\n", urls["users"], urls["payments"], urls["issuer"], cfg.latency)
 
-	b := bffs{procs: map[string]*process{}, urls: map[string]string{}}
+	b := bffs{procs: map[string]*procs.Process{}, urls: map[string]string{}}
 	for _, key := range bffKeys {
 		bin, naive, cached := "bff-mobile", false, false
 		switch key {
@@ -77,7 +75,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		case cached:
 			name = bin + " (caches on)"
 		}
-		p, u, err := startBFF(procCtx, name, filepath.Join(cfg.bin, bin), bffEnv(base, cfg, urls, naive, cached))
+		p, u, err := procs.StartServer(procCtx, procs.Command{Name: name, Path: filepath.Join(cfg.bin, bin), Env: bffEnv(base, cfg, urls, naive, cached)}, procs.StartTimeout)
 		if p != nil {
 			started = append(started, p)
 		}
@@ -132,21 +130,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return nil
 }
 
+// startDemo starts demo-services from bin with latency on every call of
+// every service.
+func startDemo(ctx context.Context, bin string, latency time.Duration, env []string) (*procs.Process, map[string]string, error) {
+	faults := make([]string, len(procs.Services))
+	for i, s := range procs.Services {
+		faults[i] = fmt.Sprintf("%s=latency:%dms", s, latency.Milliseconds())
+	}
+	return procs.StartDemo(ctx, filepath.Join(bin, "demo-services"), env, "-faults", strings.Join(faults, ";"))
+}
+
 // bffKeys are the BFF processes a run starts.
 var bffKeys = []string{"mobile", "web", "mobile-naive", "web-naive", "mobile-cached"}
-
-// childEnv is the environment every child starts from: nothing of the
-// caller's but where programs and home are, so a REDIS_ADDR or OIDC_ISSUER
-// of the shell cannot change what is measured.
-func childEnv(getenv func(string) string) []string {
-	var env []string
-	for _, k := range []string{"PATH", "HOME", "TMPDIR"} {
-		if v := getenv(k); v != "" {
-			env = append(env, k+"="+v)
-		}
-	}
-	return env
-}
 
 // bffEnv is a BFF's environment: free loopback port, no metrics listener,
 // warnings only, the demo issuer and services, no rate limits (the load is
@@ -238,7 +233,7 @@ func probe(ctx context.Context, scenarios []*scenario, b bffs, counter callCount
 				return err
 			}
 			calls := map[string]int64{}
-			for _, svc := range services {
+			for _, svc := range procs.Services {
 				if d := after[svc] - before[svc]; d > 0 {
 					calls[svc] = d
 				}

@@ -6,16 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/frontdesk/frontdesk/internal/bench/gosource"
+	"github.com/frontdesk/frontdesk/internal/bench/procs"
 )
 
 // The variants of a scenario.
@@ -86,7 +84,7 @@ func newScenarios(ctx context.Context, cfg config, urls map[string]string) ([]*s
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.homeDoc, err)
 	}
-	orders, err := goStringConst(cfg.webApp, "ExampleQuery")
+	orders, err := gosource.StringConst(cfg.webApp, "ExampleQuery")
 	if err != nil {
 		return nil, err
 	}
@@ -152,69 +150,18 @@ func defaultInt(doc, variable string) (int, error) {
 	return strconv.Atoi(m[1])
 }
 
-// goStringConst returns the value of the string constant name declared in
-// the Go file at path, so the benchmark runs the very query the BFF ships.
-func goStringConst(path, name string) (string, error) {
-	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
-	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", name, err)
-	}
-	for _, decl := range f.Decls {
-		gd, ok := decl.(*ast.GenDecl)
-		if !ok || gd.Tok != token.CONST {
-			continue
-		}
-		for _, spec := range gd.Specs {
-			vs, ok := spec.(*ast.ValueSpec)
-			if !ok {
-				continue
-			}
-			for i, id := range vs.Names {
-				if id.Name != name || i >= len(vs.Values) {
-					continue
-				}
-				lit, ok := vs.Values[i].(*ast.BasicLit)
-				if !ok || lit.Kind != token.STRING {
-					return "", fmt.Errorf("%s: %s is not a string literal", path, name)
-				}
-				return strconv.Unquote(lit.Value)
-			}
-		}
-	}
-	return "", fmt.Errorf("%s declares no constant %s", path, name)
-}
-
 // fetchToken asks the demo issuer for an access token of subject for
 // clientID and returns it with the identity the BFF will forward for it.
 func fetchToken(ctx context.Context, issuer, clientID, subject string) (string, identity, error) {
-	form := url.Values{"client_id": {clientID}, "subject": {subject}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, issuer+"/token", strings.NewReader(form.Encode()))
+	tok, err := procs.Token(ctx, issuer, clientID, subject)
 	if err != nil {
 		return "", identity{}, err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := http.DefaultClient.Do(req)
+	who, err := claims(tok)
 	if err != nil {
 		return "", identity{}, fmt.Errorf("token for %s: %w", subject, err)
 	}
-	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if resp.StatusCode != http.StatusOK {
-		return "", identity{}, fmt.Errorf("token for %s: status %d", subject, resp.StatusCode)
-	}
-	if err := jsonDecode(resp.Body, &tok); err != nil {
-		return "", identity{}, fmt.Errorf("token for %s: %w", subject, err)
-	}
-	if tok.AccessToken == "" {
-		return "", identity{}, fmt.Errorf("token for %s: no access token", subject)
-	}
-	who, err := claims(tok.AccessToken)
-	if err != nil {
-		return "", identity{}, fmt.Errorf("token for %s: %w", subject, err)
-	}
-	return tok.AccessToken, who, nil
+	return tok, who, nil
 }
 
 // claims reads the identity claims of a JWT without verifying it (the BFF
