@@ -1,10 +1,7 @@
 package benchanchor_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/frontdesk/frontdesk/bff-web/internal/app"
@@ -18,18 +15,10 @@ func BenchmarkAnchor(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := benchanchor.NewHandler(d)
-	body, err := json.Marshal(map[string]any{"query": app.ExampleQuery})
-	if err != nil {
-		b.Fatal(err)
-	}
+	h, body := benchanchor.NewHandler(d), queryBody(b, app.ExampleQuery)
 	b.ReportAllocs()
 	for b.Loop() {
-		req := httptest.NewRequestWithContext(b.Context(), http.MethodPost, "/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
+		if rec := serve(b.Context(), h, body); rec.Code != http.StatusOK {
 			b.Fatalf("status %d", rec.Code)
 		}
 	}

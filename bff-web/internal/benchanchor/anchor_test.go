@@ -2,6 +2,7 @@ package benchanchor_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -12,18 +13,30 @@ import (
 	"github.com/frontdesk/frontdesk/bff-web/internal/graphtest"
 )
 
-// post sends query to h as the benchmark does: a JSON POST to /graphql.
-func post(t *testing.T, h http.Handler, query string) *httptest.ResponseRecorder {
-	t.Helper()
+// queryBody is the JSON body of a GraphQL request of query.
+func queryBody(tb testing.TB, query string) []byte {
+	tb.Helper()
 	body, err := json.Marshal(map[string]any{"query": query})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", bytes.NewReader(body))
+	return body
+}
+
+// serve sends body to h as the benchmark's client does: a JSON POST to
+// /graphql.
+func serve(ctx context.Context, h http.Handler, body []byte) *httptest.ResponseRecorder {
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec
+}
+
+// post sends query to h as the benchmark does.
+func post(t *testing.T, h http.Handler, query string) *httptest.ResponseRecorder {
+	t.Helper()
+	return serve(t.Context(), h, queryBody(t, query))
 }
 
 // TestSameAnswerAsBFF holds the anchor to its purpose: for the benchmark's
