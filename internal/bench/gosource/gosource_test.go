@@ -8,9 +8,8 @@ import (
 
 func TestStringConst(t *testing.T) {
 	tests := []struct {
-		name, src, constant string
-		want                string
-		wantErr             bool
+		name, src, constant, want string
+		wantErr                   bool // then want is ""
 	}{
 		{
 			name:     "in a block after another",

@@ -90,11 +90,9 @@ func TestWaitOK(t *testing.T) {
 
 func TestToken(t *testing.T) {
 	tests := []struct {
-		name    string
-		status  int
-		body    string
-		want    string
-		wantErr bool
+		name, body, want string // want: the token
+		status           int    // of the issuer's answer
+		wantErr          bool
 	}{
 		{name: "token", status: http.StatusOK, body: `{"access_token":"eyJ.x.y","token_type":"Bearer"}`, want: "eyJ.x.y"},
 		{name: "refused", status: http.StatusBadRequest, body: `{"error":"invalid_request"}`, wantErr: true},
