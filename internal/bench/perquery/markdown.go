@@ -56,7 +56,9 @@ func Section(r *Results) string {
 	p("gqlgen `handler.New` with only the POST transport, behind a plain `net/http` server, with resolvers that return model\n")
 	p("structs prepared in memory at start-up (read once from the seeded demo services and converted as bff-web does): a query\n")
 	p("costs net/http, gqlgen's parsing, validation, execution and marshalling, and map lookups; no token, no limits, no\n")
-	p("loaders, no upstream call, no decoding, no metrics or logs. A test holds its answer byte for byte equal to bff-web's")
+	p("loaders, no upstream call, no decoding, no metrics or logs. Its executor is bff-web's as `make generate` writes it,\n")
+	p("so it includes frontdesk's rewrites of gqlgen's output (docs/decisions.md 15–17); the baseline's anchor (d50ad97)\n")
+	p("ran gqlgen's executor as generated. A test holds its answer byte for byte equal to bff-web's")
 	switch {
 	case r.SameAnswer == nil:
 		p(".\n")
