@@ -50,7 +50,7 @@ func parseConfig(args []string, output io.Writer) (config, error) {
 	fs.StringVar(&c.webApp, "web-app", "bff-web/internal/app/app.go", "Go file declaring bff-web's ExampleQuery (the 50-order query)")
 	fs.StringVar(&c.command, "command", "make bench", "the command to record in the report")
 	fs.IntVar(&c.warmup, "warmup", 3, "unmeasured queries before each measured window")
-	fs.IntVar(&c.orders, "orders", 20, "measured queries of orders(first: 50), on bff-web and on the anchor")
+	fs.IntVar(&c.orders, "orders", 60, "measured queries of orders(first: 50), on bff-web and on the anchor")
 	fs.IntVar(&c.home, "home", 50, "measured queries of home")
 	fs.IntVar(&c.typename, "typename", 50, "measured queries of { __typename }")
 	fs.IntVar(&c.allocFactor, "alloc-factor", 10, "the allocation runs send this many times the queries (they are cheap)")

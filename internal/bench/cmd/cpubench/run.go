@@ -250,7 +250,7 @@ type measurer struct {
 // instructions starts s under callgrind and counts each scenario's
 // instructions per query.
 func (m measurer) instructions(ctx context.Context, s *server) error {
-	env := append(m.env(s, "off"), valgrindEnv)
+	env := append(m.env(s, "off"), valgrindEnv, "GOMAXPROCS=1")
 	began := time.Now()
 	p, base, err := procs.StartServer(ctx, procs.Command{Name: s.name + " (callgrind)", Path: "valgrind", Args: m.cg.args(s.path), Env: env, Kill: true}, valgrindStartTimeout)
 	if p != nil {
