@@ -21,12 +21,14 @@ import (
 const gqlexecPath = modulePrefix + "/shared/gqlexec"
 
 // inliner is a gqlgen plugin that finds, from gqlgen's own model of the
-// schema, the object lists that can be marshalled on the calling goroutine:
-// those whose elements (and everything below them) resolve only plain fields
-// and batch resolvers. After gqlgen has written the executor, rewrite swaps
-// gqlgen's concurrent list marshaller for gqlexec.MarshalSlice in exactly
-// those lists, and gqlgen's @defer group for gqlexec's lazy one in every
-// object (docs/decisions.md, "Lists marshalled in line").
+// schema, the object lists that can be marshalled on the calling goroutine
+// (those whose elements, and everything below them, resolve only plain
+// fields and batch resolvers) and the plain fields that can be read straight
+// from the model (plainRead). After gqlgen has written the executor, rewrite
+// swaps gqlgen's concurrent list marshaller for gqlexec.MarshalSlice in
+// exactly those lists, answers those fields without graphql.ResolveField, and
+// gives every object gqlexec's lazy @defer group and its marshaller
+// (docs/decisions.md, decisions 15 to 17).
 type inliner struct {
 	// lists are the names of the generated list marshal functions to inline.
 	lists map[string]bool
@@ -178,9 +180,11 @@ func (s *safety) safe(name string) bool {
 }
 
 // rewrite edits the executor gqlgen wrote at path: the list marshal
-// functions in p.lists call gqlexec.MarshalSlice, and every object's @defer
-// group comes from gqlexec.NewDeferredGroup. It fails when gqlgen's output no
-// longer has the calls it expects, so a gqlgen upgrade cannot silently undo it.
+// functions in p.lists call gqlexec.MarshalSlice, the field functions in
+// p.reads marshal the model's field directly, and every object's @defer
+// group comes from gqlexec.NewDeferredGroup and its marshaller from
+// gqlexec.Object. It fails when gqlgen's output no longer has the calls it
+// expects, so a gqlgen upgrade cannot silently undo it.
 func (p *inliner) rewrite(path string) (inlined []string, err error) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
@@ -281,18 +285,24 @@ func returnObject(fn *ast.FuncDecl) error {
 // replaceBody makes stmt the whole body of fn, a generated field function
 // whose body must be gqlgen's one call to graphql.ResolveField.
 func replaceBody(fn *ast.FuncDecl, stmt ast.Stmt) error {
-	if len(fn.Body.List) != 1 {
-		return fmt.Errorf("%s: want a body of one graphql.ResolveField call (gqlgen's template changed?)", fn.Name.Name)
-	}
-	ret, ok := fn.Body.List[0].(*ast.ReturnStmt)
-	if !ok || len(ret.Results) != 1 {
-		return fmt.Errorf("%s: want a body of one graphql.ResolveField call (gqlgen's template changed?)", fn.Name.Name)
-	}
-	if call, ok := ret.Results[0].(*ast.CallExpr); !ok || !isCall(call, "graphql", "ResolveField") {
+	if !returnsOneCall(fn.Body.List, "ResolveField") {
 		return fmt.Errorf("%s: want a body of one graphql.ResolveField call (gqlgen's template changed?)", fn.Name.Name)
 	}
 	fn.Body.List = []ast.Stmt{stmt}
 	return nil
+}
+
+// returnsOneCall reports whether body is one `return graphql.<name>(…)`.
+func returnsOneCall(body []ast.Stmt, name string) bool {
+	if len(body) != 1 {
+		return false
+	}
+	ret, ok := body[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return false
+	}
+	call, ok := ret.Results[0].(*ast.CallExpr)
+	return ok && isCall(call, "graphql", name)
 }
 
 func isCall(call *ast.CallExpr, pkg, name string) bool {

@@ -6,7 +6,7 @@
 // gqlgen calls a batch resolver once for the siblings of a list (and once per
 // parent where there is no list). The context it passes is the first
 // sibling's, so an error must be placed at the path of the parent it
-// belongs to: Errors and AddError do that.
+// belongs to: At, AddError and Degrade do that.
 package batch
 
 import (

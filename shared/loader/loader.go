@@ -195,10 +195,7 @@ func (l *Loader[K, V]) complete(ctx context.Context, keys []K, rs []*result[V]) 
 		} else {
 			r.err = fmt.Errorf("loader batch returned %d results for %d keys", len(answers), len(keys))
 		}
-		switch {
-		case r.err == nil:
-			l.dl.Prime(ctx, keys[i], r.v)
-		case !errors.Is(r.err, restclient.ErrNotFound):
+		if r.err != nil && !errors.Is(r.err, restclient.ErrNotFound) {
 			transient = append(transient, keys[i])
 		}
 		close(r.done)
