@@ -95,13 +95,7 @@ func productFetches(ctx context.Context, l *loader.Loaders, ids, path []string) 
 		}
 		fetches = append(fetches, func() {
 			pages, errs := l.ProductReviews.LoadMany(ctx, keys)
-			var all []reviews.Review
-			for i, page := range pages {
-				if errs == nil || errs[i] == nil {
-					all = append(all, page.Reviews...)
-				}
-			}
-			prefetchReviews(ctx, all, append(slices.Clone(reviewsPath), "edges", "node")...)
+			prefetchReviews(ctx, loaded(pages, errs, pageReviews), append(slices.Clone(reviewsPath), "edges", "node")...)
 		})
 	}
 	return fetches
@@ -128,13 +122,7 @@ func prefetchCustomers(ctx context.Context, us []users.User, path ...string) {
 		}
 		fetches = append(fetches, func() {
 			pages, errs := l.UserOrders.LoadMany(ctx, keys)
-			var all []orders.Order
-			for i, page := range pages {
-				if errs == nil || errs[i] == nil {
-					all = append(all, page.Orders...)
-				}
-			}
-			prefetchOrders(ctx, all, append(slices.Clone(ordersPath), "edges", "node")...)
+			prefetchOrders(ctx, loaded(pages, errs, pageOrders), append(slices.Clone(ordersPath), "edges", "node")...)
 		})
 	}
 	loader.Together(fetches...)
@@ -168,3 +156,18 @@ func prefetchReviews(ctx context.Context, rs []reviews.Review, path ...string) {
 	}
 	loader.Together(fetches...)
 }
+
+// loaded returns the items of every page that loaded (no error at its
+// index), in page order: what a level below a batch of pages prefetches.
+func loaded[P, T any](pages []P, errs []error, items func(P) []T) []T {
+	var all []T
+	for i, page := range pages {
+		if errs == nil || errs[i] == nil {
+			all = append(all, items(page)...)
+		}
+	}
+	return all
+}
+
+func pageOrders(p orders.Page) []orders.Order     { return p.Orders }
+func pageReviews(p reviews.Page) []reviews.Review { return p.Reviews }

@@ -41,13 +41,7 @@ func (r *customerResolver) Orders(ctx context.Context, objs []*model.Customer, f
 		keys[i] = loader.UserOrdersKey{UserID: c.ID, Limit: w.Limit, Offset: w.Offset}
 	}
 	pages, errs := l.UserOrders.LoadMany(ctx, keys)
-	var all []orders.Order
-	for i, page := range pages {
-		if errs == nil || errs[i] == nil {
-			all = append(all, page.Orders...)
-		}
-	}
-	prefetchOrders(ctx, all, "edges", "node")
+	prefetchOrders(ctx, loaded(pages, errs, pageOrders), "edges", "node")
 	out := make([]*model.OrderConnection, len(objs))
 	for i, page := range pages {
 		if errs != nil && errs[i] != nil {
@@ -225,13 +219,7 @@ func (r *productResolver) Reviews(ctx context.Context, objs []*model.Product, st
 		keys[i] = loader.ProductReviewsKey{ProductID: p.ID, Status: reviewStatus(status), Limit: w.Limit, Offset: w.Offset}
 	}
 	pages, errs := l.ProductReviews.LoadMany(ctx, keys)
-	var all []reviews.Review
-	for i, page := range pages {
-		if errs == nil || errs[i] == nil {
-			all = append(all, page.Reviews...)
-		}
-	}
-	prefetchReviews(ctx, all, "edges", "node")
+	prefetchReviews(ctx, loaded(pages, errs, pageReviews), "edges", "node")
 	out := make([]*model.ReviewConnection, len(objs))
 	for i, page := range pages {
 		if errs != nil && errs[i] != nil {
