@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"go/types"
 	"os"
+	"slices"
 	"sort"
 
 	"github.com/99designs/gqlgen/codegen"
@@ -26,12 +27,18 @@ const gqlexecPath = modulePrefix + "/shared/gqlexec"
 // fields and batch resolvers) and the plain fields that can be read straight
 // from the model (plainRead). After gqlgen has written the executor, rewrite
 // swaps gqlgen's concurrent list marshaller for gqlexec.MarshalSlice in
-// exactly those lists, answers those fields without graphql.ResolveField, and
-// gives every object gqlexec's lazy @defer group and its marshaller
-// (docs/decisions.md, decisions 15 to 17).
+// exactly those lists, answers those fields without graphql.ResolveField,
+// resolves the batch fields of safe objects through
+// gqlexec.ResolveConcurrently (no goroutine below a list's first element),
+// and gives every object gqlexec's lazy @defer group and its marshaller
+// (docs/decisions.md, decisions 15 to 18).
 type inliner struct {
 	// lists are the names of the generated list marshal functions to inline.
 	lists map[string]bool
+	// objects are the generated object marshal functions (_Object) of safe
+	// object types with batch fields: those resolve through
+	// gqlexec.ResolveConcurrently.
+	objects map[string]bool
 	// reads are the generated field functions (_Object_field) of plain
 	// fields read straight from the model, by name; see plainRead.
 	reads map[string]read
@@ -52,6 +59,12 @@ func (p *inliner) GenerateCode(data *codegen.Data) error {
 			if r, ok := plainRead(o, f); ok {
 				p.reads["_"+o.Name+"_"+f.Name] = r
 			}
+		}
+	}
+	p.objects = map[string]bool{}
+	for _, o := range data.Objects {
+		if s.safe(o.Name) && slices.ContainsFunc(o.Fields, (*codegen.Field).IsConcurrent) {
+			p.objects["_"+o.Name] = true
 		}
 	}
 	p.lists = map[string]bool{}
@@ -181,7 +194,9 @@ func (s *safety) safe(name string) bool {
 
 // rewrite edits the executor gqlgen wrote at path: the list marshal
 // functions in p.lists call gqlexec.MarshalSlice, the field functions in
-// p.reads marshal the model's field directly, and every object's @defer
+// p.reads marshal the model's field directly, the object functions in
+// p.objects resolve their batch fields through gqlexec.ResolveConcurrently,
+// and every object's @defer
 // group comes from gqlexec.NewDeferredGroup and its marshaller from
 // gqlexec.Object. It fails when gqlgen's output no longer has the calls it
 // expects, so a gqlgen upgrade cannot silently undo it.
@@ -191,7 +206,7 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing generated executor: %w", err)
 	}
-	deferGroups, reads, objects := 0, 0, 0
+	deferGroups, reads, objects, resolves := 0, 0, 0, 0
 	for _, decl := range file.Decls {
 		fn, ok := decl.(*ast.FuncDecl)
 		if !ok || fn.Body == nil {
@@ -204,8 +219,8 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 			reads++
 			continue
 		}
-		inline := p.lists[fn.Name.Name]
-		swapped, object := false, false
+		inline, safeObject := p.lists[fn.Name.Name], p.objects[fn.Name.Name]
+		swapped, object, before := false, false, resolves
 		ast.Inspect(fn.Body, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
@@ -217,6 +232,12 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 				swapped = true
 			case isCall(call, "graphql", "NewFieldSet"):
 				object = true
+			case safeObject && isCall(call, "out", "ResolveConcurrently"):
+				// out.ResolveConcurrently(oc, &deferred, i, recover, nonNull, f)
+				// becomes gqlexec.ResolveConcurrently(ctx, out, oc, …).
+				call.Fun = &ast.SelectorExpr{X: ast.NewIdent("gqlexec"), Sel: ast.NewIdent("ResolveConcurrently")}
+				call.Args = append([]ast.Expr{ast.NewIdent("ctx"), ast.NewIdent("out")}, call.Args...)
+				resolves++
 			case isCall(call, "graphql", "NewDeferredGroup"):
 				call.Fun = &ast.SelectorExpr{X: ast.NewIdent("gqlexec"), Sel: ast.NewIdent("NewDeferredGroup")}
 				call.Args = append(call.Args, ast.NewIdent("fields"))
@@ -229,6 +250,9 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 			if err := returnObject(fn); err != nil {
 				return nil, err
 			}
+		}
+		if safeObject && resolves == before {
+			return nil, fmt.Errorf("%s: no out.ResolveConcurrently call for its batch fields (gqlgen's template changed?)", fn.Name.Name)
 		}
 		if inline && !swapped {
 			return nil, fmt.Errorf("%s: no graphql.MarshalSliceConcurrently call to inline (gqlgen's template changed?)", fn.Name.Name)

@@ -93,7 +93,14 @@ import (
 func (ec *executionContext) _Order(ctx context.Context, fields []graphql.CollectedField) graphql.Marshaler {
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
-	_ = deferred
+	out.ResolveConcurrently(ec.OperationContext, &deferred, 0, true, false, nil)
+	return out
+}
+
+func (ec *executionContext) _Note(ctx context.Context, fields []graphql.CollectedField) graphql.Marshaler {
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	out.ResolveConcurrently(ec.OperationContext, &deferred, 0, true, false, nil)
 	return out
 }
 
@@ -116,8 +123,9 @@ func TestRewrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := &inliner{
-		lists: map[string]bool{"marshalNItem2ᚕItem": true},
-		reads: map[string]read{"_Item_name": {marshal: "marshalNString2string", goField: "Name"}},
+		lists:   map[string]bool{"marshalNItem2ᚕItem": true},
+		reads:   map[string]read{"_Item_name": {marshal: "marshalNString2string", goField: "Name"}},
+		objects: map[string]bool{"_Order": true},
 	}
 	inlined, err := p.rewrite(path)
 	if err != nil {
@@ -138,6 +146,8 @@ func TestRewrite(t *testing.T) {
 		"return gqlexec.MarshalSlice(ctx, len(v), 0, false, nil)",
 		"return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, nil)", // the Note list keeps it
 		"return ec.marshalNString2string(ctx, field.Selections, obj.Name)",
+		"gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, 0, true, false, nil)",
+		"out.ResolveConcurrently(ec.OperationContext, &deferred, 0, true, false, nil)", // Note is not safe
 	} {
 		if !strings.Contains(src, want) {
 			t.Errorf("rewritten executor lacks %q:\n%s", want, src)
@@ -147,9 +157,10 @@ func TestRewrite(t *testing.T) {
 
 func TestRewriteFailsWhenGqlgenChanged(t *testing.T) {
 	for name, src := range map[string]string{
-		"no deferred group":               strings.Replace(generatedSrc, "graphql.NewDeferredGroup(ctx)", "graphql.Other(ctx)", 1),
+		"no deferred group":               strings.ReplaceAll(generatedSrc, "graphql.NewDeferredGroup(ctx)", "graphql.Other(ctx)"),
 		"plain field not found":           strings.Replace(generatedSrc, "_Item_name", "_Item_label", 1),
 		"object not ending in return out": strings.Replace(generatedSrc, "\treturn out\n", "\treturn nil\n", 1),
+		"no batch field call":             strings.Replace(generatedSrc, "out.ResolveConcurrently(ec.OperationContext, &deferred, 0, true, false, nil)\n\treturn out\n}\n\nfunc (ec *executionContext) _Note", "return out\n}\n\nfunc (ec *executionContext) _Note", 1),
 		"no list call":                    strings.Replace(generatedSrc, "return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, nil)\n}\n\nfunc (ec *executionContext) marshalNNote", "return nil\n}\n\nfunc (ec *executionContext) marshalNNote", 1),
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -158,8 +169,9 @@ func TestRewriteFailsWhenGqlgenChanged(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := &inliner{
-				lists: map[string]bool{"marshalNItem2ᚕItem": true},
-				reads: map[string]read{"_Item_name": {marshal: "marshalNString2string", goField: "Name"}},
+				lists:   map[string]bool{"marshalNItem2ᚕItem": true},
+				reads:   map[string]read{"_Item_name": {marshal: "marshalNString2string", goField: "Name"}},
+				objects: map[string]bool{"_Order": true},
 			}
 			if _, err := p.rewrite(path); err == nil {
 				t.Error("rewrite succeeded, want an error naming what gqlgen no longer generates")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"runtime"
 	"slices"
 	"strconv"
@@ -143,4 +144,94 @@ func TestObject(t *testing.T) {
 			}
 		})
 	}
+}
+
+// literal is a comparable marshaller (gqlgen's scalars are funcs).
+type literal string
+
+func (l literal) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, string(l)) }
+
+func TestResolveConcurrently(t *testing.T) {
+	one := literal("1")
+	index := func(i int) *int { return &i }
+	// element returns ctx below the list element at i of "items", then
+	// below that element's field "product" (an object's context is its
+	// field's).
+	element := func(ctx context.Context, i int) context.Context {
+		ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: index(i)})
+		return graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "product"}}})
+	}
+	tests := []struct {
+		name    string
+		ctx     func(context.Context) context.Context
+		defers  bool
+		inline  bool // resolved on the call, before the field set is dispatched
+		nonNull bool
+		value   graphql.Marshaler
+		invalid uint32
+	}{
+		{"outside a list", func(ctx context.Context) context.Context { return ctx }, false, false, true, one, 0},
+		{"first element", func(ctx context.Context) context.Context { return element(ctx, 0) }, false, false, true, one, 0},
+		{"second element", func(ctx context.Context) context.Context { return element(ctx, 1) }, false, true, true, one, 0},
+		{"below a later element", func(ctx context.Context) context.Context {
+			return element(element(ctx, 3), 0)
+		}, false, true, true, one, 0},
+		{"object with a deferred field", func(ctx context.Context) context.Context { return element(ctx, 1) }, true, false, true, one, 0},
+		{"non-null field resolved to null", func(ctx context.Context) context.Context { return element(ctx, 1) }, false, true, true, graphql.Null, 1},
+		{"nullable field resolved to null", func(ctx context.Context) context.Context { return element(ctx, 1) }, false, true, false, graphql.Null, 0},
+		{"nullable field required null", func(ctx context.Context) context.Context { return element(ctx, 1) }, false, true, false, graphql.RequiredNull, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := tt.ctx(listContext(t))
+			oc := &graphql.OperationContext{}
+			out := graphql.NewFieldSet([]graphql.CollectedField{{Field: &ast.Field{Alias: "a"}}, {Field: &ast.Field{Alias: "b"}}})
+			var group graphql.DeferredGroup
+			if tt.defers {
+				group = graphql.NewDeferredGroup(ctx)
+			}
+			calls := 0
+			for i := range 2 {
+				gqlexec.ResolveConcurrently(ctx, out, oc, &group, i, true, tt.nonNull, func(context.Context) graphql.Marshaler {
+					calls++
+					return tt.value
+				})
+			}
+			if want := map[bool]int{true: 2, false: 0}[tt.inline]; calls != want {
+				t.Fatalf("%d fields resolved before dispatch, want %d", calls, want)
+			}
+			out.Dispatch(ctx)
+			if calls != 2 {
+				t.Fatalf("%d fields resolved after dispatch, want 2", calls)
+			}
+			if out.Values[0] != tt.value || out.Values[1] != tt.value {
+				t.Errorf("values %v, want %v twice", out.Values, tt.value)
+			}
+			if want := 2 * tt.invalid; out.Invalids != want {
+				t.Errorf("invalids %d, want %d", out.Invalids, want)
+			}
+		})
+	}
+}
+
+func TestResolveConcurrentlyRecovers(t *testing.T) {
+	ctx := listContext(t)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: func() *int { i := 1; return &i }()})
+	oc := &graphql.OperationContext{RecoverFunc: func(_ context.Context, err any) error { return errors.New("internal error: " + toString(err)) }}
+	out := graphql.NewFieldSet([]graphql.CollectedField{{Field: &ast.Field{Alias: "a"}}})
+	var group graphql.DeferredGroup
+	gqlexec.ResolveConcurrently(ctx, out, oc, &group, 0, true, true, func(context.Context) graphql.Marshaler { panic("boom") })
+	if out.Values[0] != graphql.Null || out.Invalids != 1 {
+		t.Errorf("value %v with %d invalids, want null counted against the object", out.Values[0], out.Invalids)
+	}
+	errs := graphql.GetErrors(ctx)
+	if len(errs) != 1 || errs[0].Message != "internal error: boom" || errs[0].Path.String() != "items[1]" {
+		t.Errorf("errors %v, want the panic reported at items[1]", errs)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a panic was recovered although recoverFromPanic is false")
+		}
+	}()
+	gqlexec.ResolveConcurrently(ctx, out, oc, &group, 0, false, true, func(context.Context) graphql.Marshaler { panic("boom") })
 }

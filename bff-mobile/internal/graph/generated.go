@@ -4550,7 +4550,7 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "items":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_items(ctx, field, obj)
@@ -4665,7 +4665,7 @@ func (ec *executionContext) _OrderItem(ctx context.Context, sel ast.SelectionSet
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("OrderItem")
 		case "product":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._OrderItem_product(ctx, field, obj)
@@ -4820,19 +4820,19 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "inStock":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_inStock(ctx, field, obj)
 				})
 		case "rating":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_rating(ctx, field, obj)
 				})
 		case "topReviews":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_topReviews(ctx, field, obj)
@@ -5091,7 +5091,7 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "author":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Review_author(ctx, field, obj)

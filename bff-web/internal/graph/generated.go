@@ -6595,7 +6595,7 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "orders":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_orders(ctx, field, obj)
@@ -6898,13 +6898,13 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "customer":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_customer(ctx, field, obj)
 				})
 		case "items":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_items(ctx, field, obj)
@@ -6915,7 +6915,7 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "payment":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_payment(ctx, field, obj)
@@ -7040,7 +7040,7 @@ func (ec *executionContext) _OrderItem(ctx context.Context, sel ast.SelectionSet
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("OrderItem")
 		case "product":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._OrderItem_product(ctx, field, obj)
@@ -7245,19 +7245,19 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "inventory":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_inventory(ctx, field, obj)
 				})
 		case "rating":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_rating(ctx, field, obj)
 				})
 		case "reviews":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_reviews(ctx, field, obj)
@@ -7594,13 +7594,13 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "product":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Review_product(ctx, field, obj)
 				})
 		case "author":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Review_author(ctx, field, obj)

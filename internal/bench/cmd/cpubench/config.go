@@ -32,6 +32,7 @@ type config struct {
 	instructions   bool     // count instructions (needs valgrind)
 	reportOnly     bool     // measure nothing: re-render the results in out
 	only           []string // scenarios to run; none: all
+	dumps          string   // keep callgrind's dumps here ("": a temporary directory)
 }
 
 // parseConfig reads the flags in args; help goes to output.
@@ -56,6 +57,7 @@ func parseConfig(args []string, output io.Writer) (config, error) {
 	fs.IntVar(&c.allocFactor, "alloc-factor", 10, "the allocation runs send this many times the queries (they are cheap)")
 	fs.BoolVar(&c.instructions, "instructions", true, "count instructions under valgrind (false: allocations only)")
 	fs.BoolVar(&c.reportOnly, "report-only", false, "measure nothing: hold the results in -out to the targets and -baseline again, and rewrite them and the page")
+	fs.StringVar(&c.dumps, "dumps", "", "keep callgrind's dumps (cg.<pid>.<n>, one per measured window) in this directory, for callgrind_annotate")
 	only := fs.String("scenarios", "", "comma-separated scenarios to run ("+strings.Join(scenarioNames, ", ")+"); default all")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err

@@ -141,11 +141,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	servers = slices.DeleteFunc(servers, func(s *server) bool { return len(s.scenarios) == 0 })
 
-	dir, err := os.MkdirTemp("", "cpubench-")
-	if err != nil {
+	dir := cfg.dumps
+	if dir == "" {
+		d, err := os.MkdirTemp("", "cpubench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
 	m := measurer{cfg: cfg, hc: newClient(), urls: urls, base: base, out: stdout, cg: callgrind{dir: dir}}
 	for _, s := range servers {
 		if valgrind != "" {
