@@ -16,7 +16,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
@@ -24,13 +23,14 @@ import (
 )
 
 // NewGraphQL returns the gqlgen server of a BFF: handler.New (never the
-// default server) with only the GET and POST transports, a bounded document
+// default server) with only GET and POST transports (frontdesk's, which
+// write the executor's data without re-encoding it), a bounded document
 // cache, frontdesk's presenter and recover function, and introspection only
 // when configured.
 func NewGraphQL(es graphql.ExecutableSchema, logger *slog.Logger, cfg Config) *handler.Server {
 	srv := handler.New(es)
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(getTransport{})
+	srv.AddTransport(postTransport{})
 	// First, so outermost: the error cap sees the final list, and the
 	// marker tells respond the operation ran.
 	srv.Use(errorCap{})

@@ -22,6 +22,10 @@ import (
 	"github.com/frontdesk/frontdesk/shared/gqlserver"
 )
 
+// rawAnswer is data as an executor could write it: valid JSON, not
+// compact, with characters json.Marshal would escape.
+const rawAnswer = `{"raw": "Tea <loose> & bags"}`
+
 // bigAnswer is larger than the compression threshold of newEdge.
 var bigAnswer = strings.Repeat("frontdesk ", 300)
 
@@ -31,7 +35,7 @@ var bigAnswer = strings.Repeat("frontdesk ", 300)
 func newEdge(t testing.TB, cfg gqlserver.Config) http.Handler {
 	t.Helper()
 	schema := gqlparser.MustLoadSchema(&ast.Source{Input: `
-		type Query { ok: Boolean  big: String  errs: Boolean  fail: String!  n(x: Int): Int }
+		type Query { ok: Boolean  big: String  errs: Boolean  fail: String!  n(x: Int): Int  raw: String }
 		type Mutation { m: Boolean }
 	`})
 	es := &graphql.ExecutableSchemaMock{
@@ -49,6 +53,8 @@ func newEdge(t testing.TB, cfg gqlserver.Config) http.Handler {
 					errs = append(errs, &gqlerror.Error{Message: fmt.Sprint("e", i), Extensions: map[string]any{"code": "NOT_FOUND"}})
 				}
 				return graphql.OneShot(&graphql.Response{Data: json.RawMessage(`{"errs":null}`), Errors: errs})
+			case "raw":
+				return graphql.OneShot(&graphql.Response{Data: json.RawMessage(rawAnswer)})
 			case "fail":
 				return graphql.OneShot(&graphql.Response{Data: json.RawMessage(`null`),
 					Errors: gqlerror.List{{Message: "not found", Extensions: map[string]any{"code": "NOT_FOUND"}}}})
@@ -299,5 +305,23 @@ func TestConfigValidate(t *testing.T) {
 		if err := tt.cfg.Validate(); (err == nil) != tt.ok {
 			t.Errorf("%s: %v", tt.name, err)
 		}
+	}
+}
+
+// TestAnswerDataAsExecuted: the executor's data reaches the client byte for
+// byte over POST and GET (gqlgen's transports re-encode it with
+// json.Marshal: escapes and compaction, a tenth of the CPU of a big answer).
+func TestAnswerDataAsExecuted(t *testing.T) {
+	h := newEdge(t, gqlserver.Config{})
+	for name, req := range map[string]edgeRequest{
+		"POST": {body: `{"query":"{ raw }"}`},
+		"GET":  {method: http.MethodGet, target: "/graphql?query=" + url.QueryEscape("{ raw }")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec := req.serve(h)
+			if want := `{"data":` + rawAnswer + `}`; rec.Code != 200 || rec.Body.String() != want {
+				t.Errorf("%d %s, want 200 %s", rec.Code, rec.Body.String(), want)
+			}
+		})
 	}
 }
