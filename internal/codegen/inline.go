@@ -30,7 +30,8 @@ const gqlexecPath = modulePrefix + "/shared/gqlexec"
 // exactly those lists, answers those fields without graphql.ResolveField,
 // resolves the batch fields of safe objects through
 // gqlexec.ResolveConcurrently (no goroutine below a list's first element),
-// and gives every object gqlexec's lazy @defer group and its marshaller
+// finds batch parents with gqlexec.BatchParentsFor (no response path), and
+// gives every object gqlexec's lazy @defer group and its marshaller
 // (docs/decisions.md, decisions 15 to 18).
 type inliner struct {
 	// lists are the names of the generated list marshal functions to inline.
@@ -87,16 +88,29 @@ func (p *inliner) GenerateCode(data *codegen.Data) error {
 var infallible = map[string]bool{"String": true, "ID": true, "Int": true, "Boolean": true}
 
 // plainRead reports whether field f of object o can be answered by
-// marshalling the model's struct field directly, skipping gqlgen's per-field
-// machinery (a field context, a context value, the field middleware, a panic
-// guard, boxing the value): a plain struct field (no resolver, no method),
-// not on a root type, of a non-pointer Go value of a built-in scalar whose
-// marshaller cannot fail or of an enum, with no directive but @deprecated.
-// Field middleware therefore never sees such a field: authz's rules live on
-// root fields and on fields with @auth, tracing spans resolvers only
-// (docs/decisions.md, "Plain fields read in line").
+// marshalling the model's struct field, or the result of its method,
+// directly, skipping gqlgen's per-field machinery (a field context, a
+// context value, the field middleware, boxing the value): a plain struct
+// field (no resolver) or a method of the model without context, arguments or
+// error, not on a root type, of a non-pointer Go value of a built-in scalar
+// whose marshaller cannot fail or of an enum, with no directive but
+// @deprecated. Field middleware therefore never sees such a field: authz's
+// rules live on root fields and on fields with @auth, tracing spans
+// resolvers only (docs/decisions.md, "Plain fields read in line"). A method
+// keeps its panic guard (gqlexec.RecoverRead).
 func plainRead(o *codegen.Object, f *codegen.Field) (read, bool) {
-	if o.Root || f.IsResolver || f.MethodHasContext || f.GoFieldType != codegen.GoFieldVariable || f.Batch {
+	if o.Root || f.IsResolver || f.MethodHasContext || f.Batch {
+		return read{}, false
+	}
+	method := false
+	switch f.GoFieldType {
+	case codegen.GoFieldVariable:
+	case codegen.GoFieldMethod:
+		if f.GoReceiverName != "obj" || !f.NoErr || f.VOkFunc || len(f.Args) > 0 {
+			return read{}, false
+		}
+		method = true
+	default:
 		return read{}, false
 	}
 	ref := f.TypeReference
@@ -114,20 +128,37 @@ func plainRead(o *codegen.Object, f *codegen.Field) (read, bool) {
 			return read{}, false
 		}
 	}
-	return read{marshal: ref.MarshalFunc(), goField: f.GoFieldName}, true
+	return read{marshal: ref.MarshalFunc(), goField: f.GoFieldName, method: method}, true
 }
 
-// read answers a plain field: ec.<marshal>(ctx, field.Selections, obj.<goField>).
-type read struct{ marshal, goField string }
+// read answers a plain field: ec.<marshal>(ctx, field.Selections,
+// obj.<goField>), or obj.<goField>() for a method, which runs under
+// `defer gqlexec.RecoverRead(ctx, field, &ret)`.
+type read struct {
+	marshal, goField string
+	method           bool
+}
 
-func (r read) stmt() ast.Stmt {
+func (r read) stmts() []ast.Stmt {
 	sel := func(x, name string) *ast.SelectorExpr {
 		return &ast.SelectorExpr{X: ast.NewIdent(x), Sel: ast.NewIdent(name)}
 	}
-	return &ast.ReturnStmt{Results: []ast.Expr{&ast.CallExpr{
+	var value ast.Expr = sel("obj", r.goField)
+	if r.method {
+		value = &ast.CallExpr{Fun: value}
+	}
+	ret := &ast.ReturnStmt{Results: []ast.Expr{&ast.CallExpr{
 		Fun:  sel("ec", r.marshal),
-		Args: []ast.Expr{ast.NewIdent("ctx"), sel("field", "Selections"), sel("obj", r.goField)},
+		Args: []ast.Expr{ast.NewIdent("ctx"), sel("field", "Selections"), value},
 	}}}
+	if !r.method {
+		return []ast.Stmt{ret}
+	}
+	guard := &ast.DeferStmt{Call: &ast.CallExpr{
+		Fun:  sel("gqlexec", "RecoverRead"),
+		Args: []ast.Expr{ast.NewIdent("ctx"), ast.NewIdent("field"), &ast.UnaryExpr{Op: token.AND, X: ast.NewIdent("ret")}},
+	}}
+	return []ast.Stmt{guard, ret}
 }
 
 // isBasic reports whether t is a Go basic type (string, int, bool …).
@@ -196,7 +227,8 @@ func (s *safety) safe(name string) bool {
 // functions in p.lists call gqlexec.MarshalSlice, the field functions in
 // p.reads marshal the model's field directly, the object functions in
 // p.objects resolve their batch fields through gqlexec.ResolveConcurrently,
-// and every object's @defer
+// every batch resolver finds its parents with gqlexec.BatchParentsFor, and
+// every object's @defer
 // group comes from gqlexec.NewDeferredGroup and its marshaller from
 // gqlexec.Object. It fails when gqlgen's output no longer has the calls it
 // expects, so a gqlgen upgrade cannot silently undo it.
@@ -213,7 +245,7 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 			continue
 		}
 		if r, ok := p.reads[fn.Name.Name]; ok {
-			if err := replaceBody(fn, r.stmt()); err != nil {
+			if err := replaceBody(fn, r.stmts()); err != nil {
 				return nil, err
 			}
 			reads++
@@ -224,6 +256,11 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 		ast.Inspect(fn.Body, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
+				return true
+			}
+			if ix, ok := call.Fun.(*ast.IndexExpr); ok && isSelector(ix.X, "graphql", "BatchParentsFor") {
+				// graphql.BatchParentsFor[P](ctx, "T") → gqlexec.BatchParentsFor[P](…)
+				ix.X = &ast.SelectorExpr{X: ast.NewIdent("gqlexec"), Sel: ast.NewIdent("BatchParentsFor")}
 				return true
 			}
 			switch {
@@ -306,14 +343,21 @@ func returnObject(fn *ast.FuncDecl) error {
 	return fmt.Errorf("%s: want an object marshal function ending in `return out` (gqlgen's template changed?)", fn.Name.Name)
 }
 
-// replaceBody makes stmt the whole body of fn, a generated field function
-// whose body must be gqlgen's one call to graphql.ResolveField.
-func replaceBody(fn *ast.FuncDecl, stmt ast.Stmt) error {
-	if !returnsOneCall(fn.Body.List, "ResolveField") {
-		return fmt.Errorf("%s: want a body of one graphql.ResolveField call (gqlgen's template changed?)", fn.Name.Name)
+// replaceBody makes stmts the whole body of fn, a generated field function
+// whose body must be gqlgen's one call to graphql.ResolveField and whose
+// result must be named ret.
+func replaceBody(fn *ast.FuncDecl, stmts []ast.Stmt) error {
+	if !returnsOneCall(fn.Body.List, "ResolveField") || !namedResult(fn, "ret") {
+		return fmt.Errorf("%s: want `(ret graphql.Marshaler)` and a body of one graphql.ResolveField call (gqlgen's template changed?)", fn.Name.Name)
 	}
-	fn.Body.List = []ast.Stmt{stmt}
+	fn.Body.List = stmts
 	return nil
+}
+
+// namedResult reports whether fn's only result is named name.
+func namedResult(fn *ast.FuncDecl, name string) bool {
+	r := fn.Type.Results
+	return r != nil && len(r.List) == 1 && len(r.List[0].Names) == 1 && r.List[0].Names[0].Name == name
 }
 
 // returnsOneCall reports whether body is one `return graphql.<name>(…)`.
@@ -329,8 +373,11 @@ func returnsOneCall(body []ast.Stmt, name string) bool {
 	return ok && isCall(call, "graphql", name)
 }
 
-func isCall(call *ast.CallExpr, pkg, name string) bool {
-	sel, ok := call.Fun.(*ast.SelectorExpr)
+func isCall(call *ast.CallExpr, pkg, name string) bool { return isSelector(call.Fun, pkg, name) }
+
+// isSelector reports whether x is pkg.name.
+func isSelector(x ast.Expr, pkg, name string) bool {
+	sel, ok := x.(*ast.SelectorExpr)
 	if !ok || sel.Sel.Name != name {
 		return false
 	}

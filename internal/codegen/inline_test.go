@@ -112,7 +112,18 @@ func (ec *executionContext) marshalNNote2ᚕNote(ctx context.Context, v []Note) 
 	return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, nil)
 }
 
+func (ec *executionContext) resolveBatch_Item_product(ctx context.Context, obj *Item) (any, error) {
+	if batch, ok := graphql.BatchParentsFor[*Item](ctx, "Item"); ok {
+		return batch.Parents, nil
+	}
+	return nil, nil
+}
+
 func (ec *executionContext) _Item_name(ctx context.Context, field graphql.CollectedField, obj *Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(ctx, ec.OperationContext, field, nil, nil, nil, ec.marshalNString2string, true, true)
+}
+
+func (ec *executionContext) _Item_label(ctx context.Context, field graphql.CollectedField, obj *Item) (ret graphql.Marshaler) {
 	return graphql.ResolveField(ctx, ec.OperationContext, field, nil, nil, nil, ec.marshalNString2string, true, true)
 }
 `
@@ -123,8 +134,11 @@ func TestRewrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := &inliner{
-		lists:   map[string]bool{"marshalNItem2ᚕItem": true},
-		reads:   map[string]read{"_Item_name": {marshal: "marshalNString2string", goField: "Name"}},
+		lists: map[string]bool{"marshalNItem2ᚕItem": true},
+		reads: map[string]read{
+			"_Item_name":  {marshal: "marshalNString2string", goField: "Name"},
+			"_Item_label": {marshal: "marshalNString2string", goField: "Label", method: true},
+		},
 		objects: map[string]bool{"_Order": true},
 	}
 	inlined, err := p.rewrite(path)
@@ -146,8 +160,10 @@ func TestRewrite(t *testing.T) {
 		"return gqlexec.MarshalSlice(ctx, len(v), 0, false, nil)",
 		"return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, nil)", // the Note list keeps it
 		"return ec.marshalNString2string(ctx, field.Selections, obj.Name)",
+		"defer gqlexec.RecoverRead(ctx, field, &ret)\n\treturn ec.marshalNString2string(ctx, field.Selections, obj.Label())",
 		"gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, 0, true, false, nil)",
 		"out.ResolveConcurrently(ec.OperationContext, &deferred, 0, true, false, nil)", // Note is not safe
+		`gqlexec.BatchParentsFor[*Item](ctx, "Item")`,
 	} {
 		if !strings.Contains(src, want) {
 			t.Errorf("rewritten executor lacks %q:\n%s", want, src)
@@ -158,7 +174,8 @@ func TestRewrite(t *testing.T) {
 func TestRewriteFailsWhenGqlgenChanged(t *testing.T) {
 	for name, src := range map[string]string{
 		"no deferred group":               strings.ReplaceAll(generatedSrc, "graphql.NewDeferredGroup(ctx)", "graphql.Other(ctx)"),
-		"plain field not found":           strings.Replace(generatedSrc, "_Item_name", "_Item_label", 1),
+		"plain field not found":           strings.Replace(generatedSrc, "_Item_name", "_Item_title", 1),
+		"unnamed result":                  strings.Replace(generatedSrc, "obj *Item) (ret graphql.Marshaler)", "obj *Item) graphql.Marshaler", 1),
 		"object not ending in return out": strings.Replace(generatedSrc, "\treturn out\n", "\treturn nil\n", 1),
 		"no batch field call":             strings.Replace(generatedSrc, "out.ResolveConcurrently(ec.OperationContext, &deferred, 0, true, false, nil)\n\treturn out\n}\n\nfunc (ec *executionContext) _Note", "return out\n}\n\nfunc (ec *executionContext) _Note", 1),
 		"no list call":                    strings.Replace(generatedSrc, "return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, nil)\n}\n\nfunc (ec *executionContext) marshalNNote", "return nil\n}\n\nfunc (ec *executionContext) marshalNNote", 1),
@@ -208,6 +225,14 @@ type T { s: String! }
 		}
 		return f
 	}
+	method := func(mutate func(*codegen.Field)) func(*codegen.Field) {
+		return func(f *codegen.Field) {
+			f.GoFieldType, f.GoReceiverName, f.NoErr = codegen.GoFieldMethod, "obj", true
+			if mutate != nil {
+				mutate(f)
+			}
+		}
+	}
 	deprecated := func(f *codegen.Field) {
 		f.FieldDefinition.Directives = ast.DirectiveList{{Name: "deprecated"}}
 	}
@@ -225,7 +250,12 @@ type T { s: String! }
 		{"custom scalar", field(obj, "DateTime", types.Typ[types.String], nil), false},
 		{"root field", field(root, "String", types.Typ[types.String], nil), false},
 		{"resolver", field(obj, "String", types.Typ[types.String], func(f *codegen.Field) { f.IsResolver = true }), false},
-		{"method", field(obj, "String", types.Typ[types.String], func(f *codegen.Field) { f.GoFieldType = codegen.GoFieldMethod }), false},
+		{"method", field(obj, "String", types.Typ[types.String], method(nil)), true},
+		{"method with an error", field(obj, "String", types.Typ[types.String], method(func(f *codegen.Field) { f.NoErr = false })), false},
+		{"method with (value, ok)", field(obj, "String", types.Typ[types.String], method(func(f *codegen.Field) { f.VOkFunc = true })), false},
+		{"method with a context", field(obj, "String", types.Typ[types.String], method(func(f *codegen.Field) { f.MethodHasContext = true })), false},
+		{"method with arguments", field(obj, "String", types.Typ[types.String], method(func(f *codegen.Field) { f.Args = []*codegen.FieldArgument{{}} })), false},
+		{"executor method", field(obj, "String", types.Typ[types.String], method(func(f *codegen.Field) { f.GoReceiverName = "ec" })), false},
 		{"@auth", field(obj, "String", types.Typ[types.String], func(f *codegen.Field) {
 			f.FieldDefinition.Directives = ast.DirectiveList{{Name: "auth"}}
 		}), false},
@@ -236,6 +266,9 @@ type T { s: String! }
 			r, ok := plainRead(tt.f.Object, tt.f)
 			if ok != tt.want {
 				t.Fatalf("plainRead = %v, want %v", ok, tt.want)
+			}
+			if ok && r.method != (tt.f.GoFieldType == codegen.GoFieldMethod) {
+				t.Errorf("read.method = %v for a %v field", r.method, tt.f.GoFieldType)
 			}
 			if ok && (r.goField != "F" || !strings.HasPrefix(r.marshal, "marshalN"+tt.f.TypeReference.Definition.Name+"2")) {
 				t.Errorf("read = %+v, want obj.F through marshalN%s…", r, tt.f.TypeReference.Definition.Name)

@@ -20,10 +20,13 @@ package gqlexec
 
 import (
 	"context"
+	"errors"
 	"io"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // MarshalSlice marshals the length elements of a list one after another on
@@ -204,4 +207,25 @@ func written(before []graphql.CollectedField, alias string) bool {
 		}
 	}
 	return false
+}
+
+// RecoverRead is the panic guard of a plain field read in line from a
+// method of its model (internal/codegen): deferred by the field function,
+// it reports a panic at the field's path, as gqlgen's guard does, and makes
+// the field null. Nothing is allocated unless the method panics.
+func RecoverRead(ctx context.Context, field graphql.CollectedField, ret *graphql.Marshaler) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	oc := graphql.GetOperationContext(ctx)
+	path := append(graphql.GetPath(ctx), ast.PathName(field.Alias))
+	err := oc.RecoverFunc(ctx, r)
+	if e, ok := errors.AsType[*gqlerror.Error](err); ok && e.Path == nil {
+		e.Path = path
+		graphql.AddError(ctx, e)
+	} else {
+		graphql.AddError(ctx, gqlerror.WrapPath(path, err))
+	}
+	*ret = graphql.Null
 }

@@ -235,3 +235,85 @@ func TestResolveConcurrentlyRecovers(t *testing.T) {
 	}()
 	gqlexec.ResolveConcurrently(ctx, out, oc, &group, 0, false, true, func(context.Context) graphql.Marshaler { panic("boom") })
 }
+
+// TestBatchParentsFor holds gqlexec.BatchParentsFor to gqlgen's answer on
+// the shapes a batch field's context takes.
+func TestBatchParentsFor(t *testing.T) {
+	field := func(ctx context.Context, alias string) context.Context {
+		return graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: alias, Name: alias}}})
+	}
+	element := func(ctx context.Context, i int) context.Context {
+		return graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
+	}
+	bare := func(ctx context.Context) context.Context { return graphql.WithFieldContext(ctx, &graphql.FieldContext{}) }
+	parents := []*string{new(string), new(string), new(string)}
+	tests := []struct {
+		name string
+		ctx  func(context.Context) context.Context
+	}{
+		{"field of a list element", func(ctx context.Context) context.Context {
+			return field(element(field(ctx, "items"), 2), "product")
+		}},
+		{"field of an object outside a list", func(ctx context.Context) context.Context {
+			return field(field(element(field(ctx, "edges"), 1), "node"), "customer")
+		}},
+		{"contexts without a path element between", func(ctx context.Context) context.Context {
+			return field(bare(element(bare(field(ctx, "items")), 1)), "product")
+		}},
+		{"root field", func(ctx context.Context) context.Context { return field(ctx, "orders") }},
+		{"no field context", func(ctx context.Context) context.Context { return ctx }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := tt.ctx(graphql.WithBatchParents(context.Background(), "Item", parents, nil))
+			want, wantOK := graphql.BatchParentsFor[*string](ctx, "Item")
+			got, ok := gqlexec.BatchParentsFor[*string](ctx, "Item")
+			if ok != wantOK || got.Index != want.Index || len(got.Parents) != len(want.Parents) {
+				t.Errorf("BatchParentsFor = index %d of %d, %v; gqlgen's = index %d of %d, %v",
+					got.Index, len(got.Parents), ok, want.Index, len(want.Parents), wantOK)
+			}
+			if !ok {
+				return
+			}
+			calls := 0
+			resolve := func() (any, error) { calls++; return []string{"a", "b", "c"}, nil }
+			f := graphql.CollectedField{Field: &ast.Field{Alias: "p", Name: "product"}}
+			if r := got.FieldResult(f, resolve); r.Results.([]string)[1] != "b" {
+				t.Errorf("FieldResult = %v", r.Results)
+			}
+			want.FieldResult(f, resolve) // gqlgen's reads the same memo
+			if calls != 1 {
+				t.Errorf("the field resolved %d times for one group, want once", calls)
+			}
+		})
+	}
+	if _, ok := gqlexec.BatchParentsFor[*int](graphql.WithBatchParents(context.Background(), "Item", parents, nil), "Item"); ok {
+		t.Error("BatchParentsFor accepted parents of another Go type")
+	}
+}
+
+func TestRecoverRead(t *testing.T) {
+	ctx := listContext(t)
+	ctx = graphql.WithOperationContext(ctx, &graphql.OperationContext{
+		RecoverFunc: func(_ context.Context, err any) error { return errors.New("internal error: " + toString(err)) },
+	})
+	field := graphql.CollectedField{Field: &ast.Field{Alias: "formatted", Name: "formatted"}}
+	read := func(method func() string) (ret graphql.Marshaler) {
+		defer gqlexec.RecoverRead(ctx, field, &ret)
+		return graphql.MarshalString(method())
+	}
+
+	var buf bytes.Buffer
+	read(func() string { return "$1.00" }).MarshalGQL(&buf)
+	if buf.String() != `"$1.00"` || len(graphql.GetErrors(ctx)) != 0 {
+		t.Errorf("read %s with errors %v, want \"$1.00\" and none", buf.String(), graphql.GetErrors(ctx))
+	}
+
+	if got := read(func() string { panic("boom") }); got != graphql.Null {
+		t.Errorf("a panicking method read %v, want null", got)
+	}
+	errs := graphql.GetErrors(ctx)
+	if len(errs) != 1 || errs[0].Message != "internal error: boom" || errs[0].Path.String() != "items.formatted" {
+		t.Errorf("errors %v, want the panic at items.formatted", errs)
+	}
+}

@@ -2712,7 +2712,7 @@ func (ec *executionContext) fieldContext_Customer_orders(ctx context.Context, fi
 func (ec *executionContext) resolveBatch_Customer_orders(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (any, error) {
 	resolver := ec.Resolvers.Customer()
 	fc := graphql.GetFieldContext(ctx)
-	if batch, ok := graphql.BatchParentsFor[*model.Customer](ctx, "Customer"); ok {
+	if batch, ok := gqlexec.BatchParentsFor[*model.Customer](ctx, "Customer"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
 			return resolver.Orders(ctx, batch.Parents, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		})
@@ -2935,23 +2935,9 @@ func (ec *executionContext) fieldContext_Money_currency(_ context.Context, field
 }
 
 func (ec *executionContext) _Money_formatted(ctx context.Context, field graphql.CollectedField, obj *money.Money) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Money_formatted(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Formatted(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	defer gqlexec.RecoverRead(ctx, field, &ret)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Formatted())
+
 }
 func (ec *executionContext) fieldContext_Money_formatted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, true, false, "String")
@@ -3182,7 +3168,7 @@ func (ec *executionContext) fieldContext_Order_customer(_ context.Context, field
 }
 func (ec *executionContext) resolveBatch_Order_customer(ctx context.Context, field graphql.CollectedField, obj *model.Order) (any, error) {
 	resolver := ec.Resolvers.Order()
-	if batch, ok := graphql.BatchParentsFor[*model.Order](ctx, "Order"); ok {
+	if batch, ok := gqlexec.BatchParentsFor[*model.Order](ctx, "Order"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
 			return resolver.Customer(ctx, batch.Parents)
 		})
@@ -3237,7 +3223,7 @@ func (ec *executionContext) fieldContext_Order_items(_ context.Context, field gr
 }
 func (ec *executionContext) resolveBatch_Order_items(ctx context.Context, field graphql.CollectedField, obj *model.Order) (any, error) {
 	resolver := ec.Resolvers.Order()
-	if batch, ok := graphql.BatchParentsFor[*model.Order](ctx, "Order"); ok {
+	if batch, ok := gqlexec.BatchParentsFor[*model.Order](ctx, "Order"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
 			return resolver.Items(ctx, batch.Parents)
 		})
@@ -3324,7 +3310,7 @@ func (ec *executionContext) fieldContext_Order_payment(_ context.Context, field 
 }
 func (ec *executionContext) resolveBatch_Order_payment(ctx context.Context, field graphql.CollectedField, obj *model.Order) (any, error) {
 	resolver := ec.Resolvers.Order()
-	if batch, ok := graphql.BatchParentsFor[*model.Order](ctx, "Order"); ok {
+	if batch, ok := gqlexec.BatchParentsFor[*model.Order](ctx, "Order"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
 			return resolver.Payment(ctx, batch.Parents)
 		})
@@ -3537,7 +3523,7 @@ func (ec *executionContext) fieldContext_OrderItem_product(_ context.Context, fi
 }
 func (ec *executionContext) resolveBatch_OrderItem_product(ctx context.Context, field graphql.CollectedField, obj *model.OrderItem) (any, error) {
 	resolver := ec.Resolvers.OrderItem()
-	if batch, ok := graphql.BatchParentsFor[*model.OrderItem](ctx, "OrderItem"); ok {
+	if batch, ok := gqlexec.BatchParentsFor[*model.OrderItem](ctx, "OrderItem"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
 			return resolver.Product(ctx, batch.Parents)
 		})
@@ -3995,7 +3981,7 @@ func (ec *executionContext) fieldContext_Product_inventory(_ context.Context, fi
 }
 func (ec *executionContext) resolveBatch_Product_inventory(ctx context.Context, field graphql.CollectedField, obj *model.Product) (any, error) {
 	resolver := ec.Resolvers.Product()
-	if batch, ok := graphql.BatchParentsFor[*model.Product](ctx, "Product"); ok {
+	if batch, ok := gqlexec.BatchParentsFor[*model.Product](ctx, "Product"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
 			return resolver.Inventory(ctx, batch.Parents)
 		})
@@ -4050,7 +4036,7 @@ func (ec *executionContext) fieldContext_Product_rating(_ context.Context, field
 }
 func (ec *executionContext) resolveBatch_Product_rating(ctx context.Context, field graphql.CollectedField, obj *model.Product) (any, error) {
 	resolver := ec.Resolvers.Product()
-	if batch, ok := graphql.BatchParentsFor[*model.Product](ctx, "Product"); ok {
+	if batch, ok := gqlexec.BatchParentsFor[*model.Product](ctx, "Product"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
 			return resolver.Rating(ctx, batch.Parents)
 		})
@@ -4117,7 +4103,7 @@ func (ec *executionContext) fieldContext_Product_reviews(ctx context.Context, fi
 func (ec *executionContext) resolveBatch_Product_reviews(ctx context.Context, field graphql.CollectedField, obj *model.Product) (any, error) {
 	resolver := ec.Resolvers.Product()
 	fc := graphql.GetFieldContext(ctx)
-	if batch, ok := graphql.BatchParentsFor[*model.Product](ctx, "Product"); ok {
+	if batch, ok := gqlexec.BatchParentsFor[*model.Product](ctx, "Product"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
 			return resolver.Reviews(ctx, batch.Parents, fc.Args["status"].(*model.ReviewStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		})
@@ -4854,7 +4840,7 @@ func (ec *executionContext) fieldContext_Review_product(_ context.Context, field
 }
 func (ec *executionContext) resolveBatch_Review_product(ctx context.Context, field graphql.CollectedField, obj *model.Review) (any, error) {
 	resolver := ec.Resolvers.Review()
-	if batch, ok := graphql.BatchParentsFor[*model.Review](ctx, "Review"); ok {
+	if batch, ok := gqlexec.BatchParentsFor[*model.Review](ctx, "Review"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
 			return resolver.Product(ctx, batch.Parents)
 		})
@@ -4909,7 +4895,7 @@ func (ec *executionContext) fieldContext_Review_author(_ context.Context, field 
 }
 func (ec *executionContext) resolveBatch_Review_author(ctx context.Context, field graphql.CollectedField, obj *model.Review) (any, error) {
 	resolver := ec.Resolvers.Review()
-	if batch, ok := graphql.BatchParentsFor[*model.Review](ctx, "Review"); ok {
+	if batch, ok := gqlexec.BatchParentsFor[*model.Review](ctx, "Review"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
 			return resolver.Author(ctx, batch.Parents)
 		})
@@ -5284,23 +5270,9 @@ func (ec *executionContext) fieldContext___EnumValue_description(_ context.Conte
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_isDeprecated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDeprecated(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	defer gqlexec.RecoverRead(ctx, field, &ret)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDeprecated())
+
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "Boolean")
@@ -5437,23 +5409,9 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_isDeprecated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDeprecated(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	defer gqlexec.RecoverRead(ctx, field, &ret)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDeprecated())
+
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, "Boolean")
@@ -5569,23 +5527,9 @@ func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_isDeprecated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDeprecated(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	defer gqlexec.RecoverRead(ctx, field, &ret)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDeprecated())
+
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "Boolean")
@@ -5798,23 +5742,9 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalN__TypeKind2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	defer gqlexec.RecoverRead(ctx, field, &ret)
+	return ec.marshalN__TypeKind2string(ctx, field.Selections, obj.Kind())
+
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "__TypeKind")
@@ -6118,23 +6048,9 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_isOneOf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsOneOf(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalOBoolean2bool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	defer gqlexec.RecoverRead(ctx, field, &ret)
+	return ec.marshalOBoolean2bool(ctx, field.Selections, obj.IsOneOf())
+
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "Boolean")
