@@ -1,11 +1,13 @@
 // Package gqlexec holds the executor helpers that frontdesk's generated code
 // calls instead of some of gqlgen's: a list marshaller that does not start a
-// goroutine per element, a @defer group that costs nothing when the
-// selection defers nothing, and an object marshaller without gqlgen's
-// per-object map.
+// goroutine per element, a field scheduler that does not start one for
+// fields with nothing left to wait for, batch parents found without a
+// response path, a panic guard for fields read from model methods, a @defer
+// group that costs nothing when the selection defers nothing, and an object
+// marshaller without gqlgen's per-object map.
 //
 // internal/codegen rewrites the generated executors to call them (see
-// docs/decisions.md, decisions 15 to 17); nothing else should.
+// docs/decisions.md, decisions 15 to 20); nothing else should.
 //
 // gqlgen marshals every element of an object list on its own goroutine
 // (graphql.MarshalSliceConcurrently) so that elements whose resolvers wait on
