@@ -62,6 +62,14 @@ func (p *inliner) GenerateCode(data *codegen.Data) error {
 			}
 		}
 	}
+	// Second pass: value objects all of whose fields are read in line.
+	for _, o := range data.Objects {
+		for _, f := range o.Fields {
+			if r, ok := objectRead(o, f, objects, p.reads); ok {
+				p.reads["_"+o.Name+"_"+f.Name] = r
+			}
+		}
+	}
 	p.objects = map[string]bool{}
 	for _, o := range data.Objects {
 		if s.safe(o.Name) && slices.ContainsFunc(o.Fields, (*codegen.Field).IsConcurrent) {
@@ -131,15 +139,54 @@ func plainRead(o *codegen.Object, f *codegen.Field) (read, bool) {
 	return read{marshal: ref.MarshalFunc(), goField: f.GoFieldName, method: method}, true
 }
 
-// read answers a plain field: ec.<marshal>(ctx, field.Selections,
-// obj.<goField>), or obj.<goField>() for a method, which runs under
-// `defer gqlexec.RecoverRead(ctx, field, &ret)`.
-type read struct {
-	marshal, goField string
-	method           bool
+// objectRead reports whether field f of object o, whose value is an object,
+// can be marshalled straight from the model like a plain field (plainRead):
+// a plain struct field, not on a root type, holding a Go struct value (not a
+// pointer, so never null) of an object type every field of which is itself
+// read in line (reads), with no directive but @deprecated (Money: `total`,
+// `unitPrice`, `amount`). Nothing below such a field reads its field
+// context: its fields neither fail nor resolve anything. A @defer group is
+// built from the field context's path, so the read is taken only when the
+// field's selection defers nothing (gqlexec.SelectsDeferred); otherwise
+// gqlgen's ResolveField still answers.
+func objectRead(o *codegen.Object, f *codegen.Field, objects map[string]*codegen.Object, reads map[string]read) (read, bool) {
+	if o.Root || f.IsResolver || f.MethodHasContext || f.Batch || f.GoFieldType != codegen.GoFieldVariable {
+		return read{}, false
+	}
+	ref := f.TypeReference
+	if ref == nil || ref.Definition == nil || ref.Definition.Kind != gqlast.Object || ref.IsSlice() || ref.IsPtr() || ref.GO == nil {
+		return read{}, false
+	}
+	if _, ok := ref.GO.Underlying().(*types.Struct); !ok {
+		return read{}, false
+	}
+	child := objects[ref.Definition.Name]
+	if child == nil || child.Root || len(child.Fields) == 0 {
+		return read{}, false
+	}
+	for _, cf := range child.Fields {
+		if _, ok := reads["_"+child.Name+"_"+cf.Name]; !ok {
+			return read{}, false
+		}
+	}
+	for _, d := range f.FieldDefinition.Directives {
+		if d.Name != "deprecated" {
+			return read{}, false
+		}
+	}
+	return read{marshal: ref.MarshalFunc(), goField: f.GoFieldName, object: true}, true
 }
 
-func (r read) stmts() []ast.Stmt {
+// read answers a plain field: ec.<marshal>(ctx, field.Selections,
+// obj.<goField>), or obj.<goField>() for a method, which runs under
+// `defer gqlexec.RecoverRead(ctx, field, &ret)`; for an object, only when
+// its selection defers nothing, gqlgen's body answering otherwise.
+type read struct {
+	marshal, goField string
+	method, object   bool
+}
+
+func (r read) stmts(original []ast.Stmt) []ast.Stmt {
 	sel := func(x, name string) *ast.SelectorExpr {
 		return &ast.SelectorExpr{X: ast.NewIdent(x), Sel: ast.NewIdent(name)}
 	}
@@ -151,6 +198,13 @@ func (r read) stmts() []ast.Stmt {
 		Fun:  sel("ec", r.marshal),
 		Args: []ast.Expr{ast.NewIdent("ctx"), sel("field", "Selections"), value},
 	}}}
+	if r.object {
+		cond := &ast.UnaryExpr{Op: token.NOT, X: &ast.CallExpr{
+			Fun:  sel("gqlexec", "SelectsDeferred"),
+			Args: []ast.Expr{sel("field", "Selections")},
+		}}
+		return append([]ast.Stmt{&ast.IfStmt{Cond: cond, Body: &ast.BlockStmt{List: []ast.Stmt{ret}}}}, original...)
+	}
 	if !r.method {
 		return []ast.Stmt{ret}
 	}
@@ -245,7 +299,7 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 			continue
 		}
 		if r, ok := p.reads[fn.Name.Name]; ok {
-			if err := replaceBody(fn, r.stmts()); err != nil {
+			if err := replaceBody(fn, r.stmts); err != nil {
 				return nil, err
 			}
 			reads++
@@ -343,14 +397,14 @@ func returnObject(fn *ast.FuncDecl) error {
 	return fmt.Errorf("%s: want an object marshal function ending in `return out` (gqlgen's template changed?)", fn.Name.Name)
 }
 
-// replaceBody makes stmts the whole body of fn, a generated field function
-// whose body must be gqlgen's one call to graphql.ResolveField and whose
-// result must be named ret.
-func replaceBody(fn *ast.FuncDecl, stmts []ast.Stmt) error {
+// replaceBody makes stmts(the body) the body of fn, a generated field
+// function whose body must be gqlgen's one call to graphql.ResolveField and
+// whose result must be named ret.
+func replaceBody(fn *ast.FuncDecl, stmts func(original []ast.Stmt) []ast.Stmt) error {
 	if !returnsOneCall(fn.Body.List, "ResolveField") || !namedResult(fn, "ret") {
 		return fmt.Errorf("%s: want `(ret graphql.Marshaler)` and a body of one graphql.ResolveField call (gqlgen's template changed?)", fn.Name.Name)
 	}
-	fn.Body.List = stmts
+	fn.Body.List = stmts(fn.Body.List)
 	return nil
 }
 

@@ -123,6 +123,10 @@ func (ec *executionContext) _Item_name(ctx context.Context, field graphql.Collec
 	return graphql.ResolveField(ctx, ec.OperationContext, field, nil, nil, nil, ec.marshalNString2string, true, true)
 }
 
+func (ec *executionContext) _Item_price(ctx context.Context, field graphql.CollectedField, obj *Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(ctx, ec.OperationContext, field, nil, nil, nil, ec.marshalNMoney2Money, true, true)
+}
+
 func (ec *executionContext) _Item_label(ctx context.Context, field graphql.CollectedField, obj *Item) (ret graphql.Marshaler) {
 	return graphql.ResolveField(ctx, ec.OperationContext, field, nil, nil, nil, ec.marshalNString2string, true, true)
 }
@@ -138,6 +142,7 @@ func TestRewrite(t *testing.T) {
 		reads: map[string]read{
 			"_Item_name":  {marshal: "marshalNString2string", goField: "Name"},
 			"_Item_label": {marshal: "marshalNString2string", goField: "Label", method: true},
+			"_Item_price": {marshal: "marshalNMoney2Money", goField: "Price", object: true},
 		},
 		objects: map[string]bool{"_Order": true},
 	}
@@ -164,6 +169,7 @@ func TestRewrite(t *testing.T) {
 		"gqlexec.ResolveConcurrently(ctx, out, ec.OperationContext, &deferred, 0, true, false, nil)",
 		"out.ResolveConcurrently(ec.OperationContext, &deferred, 0, true, false, nil)", // Note is not safe
 		`gqlexec.BatchParentsFor[*Item](ctx, "Item")`,
+		"if !gqlexec.SelectsDeferred(field.Selections) {\n\t\treturn ec.marshalNMoney2Money(ctx, field.Selections, obj.Price)\n\t}\n\treturn graphql.ResolveField(ctx, ec.OperationContext, field, nil, nil, nil, ec.marshalNMoney2Money, true, true)",
 	} {
 		if !strings.Contains(src, want) {
 			t.Errorf("rewritten executor lacks %q:\n%s", want, src)
@@ -272,6 +278,73 @@ type T { s: String! }
 			}
 			if ok && (r.goField != "F" || !strings.HasPrefix(r.marshal, "marshalN"+tt.f.TypeReference.Definition.Name+"2")) {
 				t.Errorf("read = %+v, want obj.F through marshalN%s…", r, tt.f.TypeReference.Definition.Name)
+			}
+		})
+	}
+}
+
+func TestObjectRead(t *testing.T) {
+	schema, err := gqlparser.LoadSchema(&ast.Source{Name: "s.graphqls", Input: `
+directive @auth(role: String) on FIELD_DEFINITION
+type Query { x: T }
+type Money { cents: Int! formatted: String! }
+type Stock { total: Int! byWarehouse: [Int!]! }
+type T { s: String! }
+`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg := types.NewPackage("example.com/model", "model")
+	money := types.NewNamed(types.NewTypeName(0, pkg, "Money", nil), types.NewStruct(nil, nil), nil)
+	objects := map[string]*codegen.Object{
+		"Money": {Definition: schema.Types["Money"], Fields: []*codegen.Field{
+			{FieldDefinition: &ast.FieldDefinition{Name: "cents"}}, {FieldDefinition: &ast.FieldDefinition{Name: "formatted"}},
+		}},
+		"Stock": {Definition: schema.Types["Stock"], Fields: []*codegen.Field{
+			{FieldDefinition: &ast.FieldDefinition{Name: "total"}}, {FieldDefinition: &ast.FieldDefinition{Name: "byWarehouse"}},
+		}},
+	}
+	// Every Money field is read in line; Stock's list is not.
+	reads := map[string]read{"_Money_cents": {}, "_Money_formatted": {}, "_Stock_total": {}}
+	obj := &codegen.Object{Definition: schema.Types["T"]}
+	field := func(o *codegen.Object, gql string, goType types.Type, mutate func(*codegen.Field)) *codegen.Field {
+		typ := ast.NonNullNamedType(gql, nil)
+		f := &codegen.Field{
+			FieldDefinition: &ast.FieldDefinition{Name: "f", Type: typ},
+			Object:          o,
+			GoFieldType:     codegen.GoFieldVariable,
+			GoFieldName:     "F",
+			TypeReference:   &config.TypeReference{Definition: schema.Types[gql], GQL: typ, GO: goType},
+		}
+		if mutate != nil {
+			mutate(f)
+		}
+		return f
+	}
+	tests := []struct {
+		name string
+		f    *codegen.Field
+		want bool
+	}{
+		{"value object read in line", field(obj, "Money", money, nil), true},
+		{"pointer", field(obj, "Money", types.NewPointer(money), nil), false},
+		{"child with a field not read in line", field(obj, "Stock", money, nil), false},
+		{"root field", field(&codegen.Object{Definition: schema.Types["Query"], Root: true}, "Money", money, nil), false},
+		{"resolver", field(obj, "Money", money, func(f *codegen.Field) { f.IsResolver = true }), false},
+		{"method", field(obj, "Money", money, func(f *codegen.Field) { f.GoFieldType = codegen.GoFieldMethod }), false},
+		{"@auth", field(obj, "Money", money, func(f *codegen.Field) {
+			f.FieldDefinition.Directives = ast.DirectiveList{{Name: "auth"}}
+		}), false},
+		{"scalar", field(obj, "String", types.Typ[types.String], nil), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, ok := objectRead(tt.f.Object, tt.f, objects, reads)
+			if ok != tt.want {
+				t.Fatalf("objectRead = %v, want %v", ok, tt.want)
+			}
+			if ok && (r.goField != "F" || r.method || !strings.HasPrefix(r.marshal, "marshalNMoney2")) {
+				t.Errorf("read = %+v, want obj.F through marshalNMoney2…", r)
 			}
 		})
 	}

@@ -231,3 +231,27 @@ func RecoverRead(ctx context.Context, field graphql.CollectedField, ret *graphql
 	}
 	*ret = graphql.Null
 }
+
+// SelectsDeferred reports whether sel, or any selection below it, holds a
+// fragment with @defer. A value object read in line (internal/codegen) has
+// no field context of its own, and a @defer group is built from it; such a
+// selection takes gqlgen's way instead.
+func SelectsDeferred(sel ast.SelectionSet) bool {
+	for _, s := range sel {
+		switch s := s.(type) {
+		case *ast.Field:
+			if SelectsDeferred(s.SelectionSet) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if s.Directives.ForName("defer") != nil || SelectsDeferred(s.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Directives.ForName("defer") != nil || (s.Definition != nil && SelectsDeferred(s.Definition.SelectionSet)) {
+				return true
+			}
+		}
+	}
+	return false
+}

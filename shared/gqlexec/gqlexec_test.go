@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/frontdesk/frontdesk/shared/gqlexec"
@@ -245,7 +246,9 @@ func TestBatchParentsFor(t *testing.T) {
 	element := func(ctx context.Context, i int) context.Context {
 		return graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
 	}
-	bare := func(ctx context.Context) context.Context { return graphql.WithFieldContext(ctx, &graphql.FieldContext{}) }
+	bare := func(ctx context.Context) context.Context {
+		return graphql.WithFieldContext(ctx, &graphql.FieldContext{})
+	}
 	parents := []*string{new(string), new(string), new(string)}
 	tests := []struct {
 		name string
@@ -278,7 +281,7 @@ func TestBatchParentsFor(t *testing.T) {
 			calls := 0
 			resolve := func() (any, error) { calls++; return []string{"a", "b", "c"}, nil }
 			f := graphql.CollectedField{Field: &ast.Field{Alias: "p", Name: "product"}}
-			if r := got.FieldResult(f, resolve); r.Results.([]string)[1] != "b" {
+			if r := got.FieldResult(f, resolve); !slices.Equal(r.Results.([]string), []string{"a", "b", "c"}) { //nolint:forcetypeassert // the test's own resolve
 				t.Errorf("FieldResult = %v", r.Results)
 			}
 			want.FieldResult(f, resolve) // gqlgen's reads the same memo
@@ -315,5 +318,41 @@ func TestRecoverRead(t *testing.T) {
 	errs := graphql.GetErrors(ctx)
 	if len(errs) != 1 || errs[0].Message != "internal error: boom" || errs[0].Path.String() != "items.formatted" {
 		t.Errorf("errors %v, want the panic at items.formatted", errs)
+	}
+}
+
+func TestSelectsDeferred(t *testing.T) {
+	schema := gqlparser.MustLoadSchema(&ast.Source{Input: `
+		type Query { order: Order }
+		type Order { total: Money }
+		type Money { cents: Int formatted: String }
+	`})
+	tests := []struct {
+		query string
+		want  bool
+	}{
+		{`{ order { total { cents formatted } } }`, false},
+		{`{ order { total { cents ... on Money { formatted } } } }`, false},
+		{`{ order { total { cents ... on Money @defer { formatted } } } }`, true},
+		{`{ order { total { ...F } } } fragment F on Money { cents }`, false},
+		{`{ order { total { ...F @defer } } } fragment F on Money { cents }`, true},
+		{`{ order { total { ...F } } } fragment F on Money { ... @defer { cents } }`, true},
+	}
+	for _, tt := range tests {
+		doc, errs := gqlparser.LoadQueryWithRules(schema, tt.query, nil)
+		if errs != nil {
+			t.Fatalf("%s: %v", tt.query, errs)
+		}
+		order, ok := doc.Operations[0].SelectionSet[0].(*ast.Field)
+		if !ok {
+			t.Fatalf("%s: no order field", tt.query)
+		}
+		total, ok := order.SelectionSet[0].(*ast.Field)
+		if !ok {
+			t.Fatalf("%s: no total field", tt.query)
+		}
+		if got := gqlexec.SelectsDeferred(total.SelectionSet); got != tt.want {
+			t.Errorf("SelectsDeferred(%s) = %v, want %v", tt.query, got, tt.want)
+		}
 	}
 }

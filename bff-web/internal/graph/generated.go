@@ -3246,6 +3246,9 @@ func (ec *executionContext) resolveBatch_Order_items(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Order_total(ctx context.Context, field graphql.CollectedField, obj *model.Order) (ret graphql.Marshaler) {
+	if !gqlexec.SelectsDeferred(field.Selections) {
+		return ec.marshalNMoney2githubᚗcomᚋfrontdeskᚋfrontdeskᚋsharedᚋmoneyᚐMoney(ctx, field.Selections, obj.Total)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3554,6 +3557,9 @@ func (ec *executionContext) fieldContext_OrderItem_quantity(_ context.Context, f
 }
 
 func (ec *executionContext) _OrderItem_unitPrice(ctx context.Context, field graphql.CollectedField, obj *model.OrderItem) (ret graphql.Marshaler) {
+	if !gqlexec.SelectsDeferred(field.Selections) {
+		return ec.marshalNMoney2githubᚗcomᚋfrontdeskᚋfrontdeskᚋsharedᚋmoneyᚐMoney(ctx, field.Selections, obj.UnitPrice)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3696,6 +3702,9 @@ func (ec *executionContext) fieldContext_Payment_status(_ context.Context, field
 }
 
 func (ec *executionContext) _Payment_amount(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
+	if !gqlexec.SelectsDeferred(field.Selections) {
+		return ec.marshalNMoney2githubᚗcomᚋfrontdeskᚋfrontdeskᚋsharedᚋmoneyᚐMoney(ctx, field.Selections, obj.Amount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3728,6 +3737,9 @@ func (ec *executionContext) fieldContext_Payment_amount(_ context.Context, field
 }
 
 func (ec *executionContext) _Payment_refunded(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
+	if !gqlexec.SelectsDeferred(field.Selections) {
+		return ec.marshalNMoney2githubᚗcomᚋfrontdeskᚋfrontdeskᚋsharedᚋmoneyᚐMoney(ctx, field.Selections, obj.Refunded)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3878,6 +3890,9 @@ func (ec *executionContext) fieldContext_Product_category(_ context.Context, fie
 }
 
 func (ec *executionContext) _Product_price(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
+	if !gqlexec.SelectsDeferred(field.Selections) {
+		return ec.marshalNMoney2githubᚗcomᚋfrontdeskᚋfrontdeskᚋsharedᚋmoneyᚐMoney(ctx, field.Selections, obj.Price)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
