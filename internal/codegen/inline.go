@@ -40,6 +40,10 @@ type inliner struct {
 	// object types with batch fields: those resolve through
 	// gqlexec.ResolveConcurrently.
 	objects map[string]bool
+	// plainObjects are the generated object marshal functions of objects
+	// none of whose fields resolves concurrently: their field set is a
+	// gqlexec.FieldSet.
+	plainObjects map[string]bool
 	// reads are the generated field functions (_Object_field) of plain
 	// fields read straight from the model, by name; see plainRead.
 	reads map[string]read
@@ -68,6 +72,12 @@ func (p *inliner) GenerateCode(data *codegen.Data) error {
 			if r, ok := objectRead(o, f, objects, p.reads); ok {
 				p.reads["_"+o.Name+"_"+f.Name] = r
 			}
+		}
+	}
+	p.plainObjects = map[string]bool{}
+	for _, o := range data.Objects {
+		if !o.Root && !slices.ContainsFunc(o.Fields, (*codegen.Field).IsConcurrent) {
+			p.plainObjects["_"+o.Name] = true
 		}
 	}
 	p.objects = map[string]bool{}
@@ -292,7 +302,7 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing generated executor: %w", err)
 	}
-	deferGroups, reads, objects, resolves := 0, 0, 0, 0
+	deferGroups, reads, objects, resolves, plainObjects := 0, 0, 0, 0, 0
 	for _, decl := range file.Decls {
 		fn, ok := decl.(*ast.FuncDecl)
 		if !ok || fn.Body == nil {
@@ -305,7 +315,7 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 			reads++
 			continue
 		}
-		inline, safeObject := p.lists[fn.Name.Name], p.objects[fn.Name.Name]
+		inline, safeObject, plainObject := p.lists[fn.Name.Name], p.objects[fn.Name.Name], p.plainObjects[fn.Name.Name]
 		swapped, object, before := false, false, resolves
 		ast.Inspect(fn.Body, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
@@ -323,6 +333,9 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 				swapped = true
 			case isCall(call, "graphql", "NewFieldSet"):
 				object = true
+				if plainObject {
+					call.Fun = &ast.SelectorExpr{X: ast.NewIdent("gqlexec"), Sel: ast.NewIdent("NewFieldSet")}
+				}
 			case safeObject && isCall(call, "out", "ResolveConcurrently"):
 				// out.ResolveConcurrently(oc, &deferred, i, recover, nonNull, f)
 				// becomes gqlexec.ResolveConcurrently(ctx, out, oc, …).
@@ -336,11 +349,21 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 			}
 			return true
 		})
-		if object {
+		switch {
+		case object && plainObject:
+			// gqlexec.FieldSet is its own marshaller: `return out` stays.
+			objects++
+			if !returnsOut(fn) {
+				return nil, fmt.Errorf("%s: want an object marshal function ending in `return out` (gqlgen's template changed?)", fn.Name.Name)
+			}
+		case object:
 			objects++
 			if err := returnObject(fn); err != nil {
 				return nil, err
 			}
+		}
+		if object && plainObject {
+			plainObjects++
 		}
 		if safeObject && resolves == before {
 			return nil, fmt.Errorf("%s: no out.ResolveConcurrently call for its batch fields (gqlgen's template changed?)", fn.Name.Name)
@@ -351,6 +374,9 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 		if swapped {
 			inlined = append(inlined, fn.Name.Name)
 		}
+	}
+	if plainObjects != len(p.plainObjects) {
+		return nil, fmt.Errorf("found %d of the %d object functions without concurrent fields (gqlgen's output changed?)", plainObjects, len(p.plainObjects))
 	}
 	if reads != len(p.reads) {
 		return nil, fmt.Errorf("found %d of the %d plain field functions to read in line (gqlgen's output changed?)", reads, len(p.reads))
@@ -374,13 +400,27 @@ func (p *inliner) rewrite(path string) (inlined []string, err error) {
 	return inlined, nil
 }
 
+// returnsOut reports whether fn's last statement is `return out`.
+func returnsOut(fn *ast.FuncDecl) bool {
+	list := fn.Body.List
+	if len(list) == 0 {
+		return false
+	}
+	ret, ok := list[len(list)-1].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return false
+	}
+	id, ok := ret.Results[0].(*ast.Ident)
+	return ok && id.Name == "out"
+}
+
 // returnObject makes the last statement of fn, a generated object marshal
 // function, `return gqlexec.Object(fields, out)` instead of `return out`.
 func returnObject(fn *ast.FuncDecl) error {
 	list := fn.Body.List
-	if len(list) > 0 {
-		if ret, ok := list[len(list)-1].(*ast.ReturnStmt); ok && len(ret.Results) == 1 {
-			if id, ok := ret.Results[0].(*ast.Ident); ok && id.Name == "out" {
+	if returnsOut(fn) {
+		if ret, ok := list[len(list)-1].(*ast.ReturnStmt); ok {
+			if id, ok := ret.Results[0].(*ast.Ident); ok {
 				// The new call sits where `out` was, so the printer keeps
 				// the comments that follow it after it.
 				at := func(name string) *ast.Ident { return &ast.Ident{Name: name, NamePos: id.Pos()} }

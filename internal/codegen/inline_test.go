@@ -97,6 +97,13 @@ func (ec *executionContext) _Order(ctx context.Context, fields []graphql.Collect
 	return out
 }
 
+func (ec *executionContext) _Money(ctx context.Context, fields []graphql.CollectedField) graphql.Marshaler {
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	_ = deferred
+	return out
+}
+
 func (ec *executionContext) _Note(ctx context.Context, fields []graphql.CollectedField) graphql.Marshaler {
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
@@ -144,7 +151,8 @@ func TestRewrite(t *testing.T) {
 			"_Item_label": {marshal: "marshalNString2string", goField: "Label", method: true},
 			"_Item_price": {marshal: "marshalNMoney2Money", goField: "Price", object: true},
 		},
-		objects: map[string]bool{"_Order": true},
+		objects:      map[string]bool{"_Order": true},
+		plainObjects: map[string]bool{"_Money": true},
 	}
 	inlined, err := p.rewrite(path)
 	if err != nil {
@@ -162,6 +170,7 @@ func TestRewrite(t *testing.T) {
 		`"github.com/frontdesk/frontdesk/shared/gqlexec"`,
 		"deferred := gqlexec.NewDeferredGroup(ctx, fields)",
 		"return gqlexec.Object(fields, out)",
+		"out := gqlexec.NewFieldSet(fields)\n\tdeferred := gqlexec.NewDeferredGroup(ctx, fields)\n\t_ = deferred\n\treturn out\n}", // _Money
 		"return gqlexec.MarshalSlice(ctx, len(v), 0, false, nil)",
 		"return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, nil)", // the Note list keeps it
 		"return ec.marshalNString2string(ctx, field.Selections, obj.Name)",
@@ -183,7 +192,8 @@ func TestRewriteFailsWhenGqlgenChanged(t *testing.T) {
 		"plain field not found":           strings.Replace(generatedSrc, "_Item_name", "_Item_title", 1),
 		"unnamed result":                  strings.Replace(generatedSrc, "obj *Item) (ret graphql.Marshaler)", "obj *Item) graphql.Marshaler", 1),
 		"object not ending in return out": strings.Replace(generatedSrc, "\treturn out\n", "\treturn nil\n", 1),
-		"no batch field call":             strings.Replace(generatedSrc, "out.ResolveConcurrently(ec.OperationContext, &deferred, 0, true, false, nil)\n\treturn out\n}\n\nfunc (ec *executionContext) _Note", "return out\n}\n\nfunc (ec *executionContext) _Note", 1),
+		"plain object not found":          strings.Replace(generatedSrc, "_Money(", "_Cash(", 1),
+		"no batch field call":             strings.Replace(generatedSrc, "out.ResolveConcurrently(ec.OperationContext, &deferred, 0, true, false, nil)\n\treturn out\n}\n\nfunc (ec *executionContext) _Money", "return out\n}\n\nfunc (ec *executionContext) _Money", 1),
 		"no list call":                    strings.Replace(generatedSrc, "return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, nil)\n}\n\nfunc (ec *executionContext) marshalNNote", "return nil\n}\n\nfunc (ec *executionContext) marshalNNote", 1),
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -192,9 +202,10 @@ func TestRewriteFailsWhenGqlgenChanged(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := &inliner{
-				lists:   map[string]bool{"marshalNItem2ᚕItem": true},
-				reads:   map[string]read{"_Item_name": {marshal: "marshalNString2string", goField: "Name"}},
-				objects: map[string]bool{"_Order": true},
+				lists:        map[string]bool{"marshalNItem2ᚕItem": true},
+				reads:        map[string]read{"_Item_name": {marshal: "marshalNString2string", goField: "Name"}},
+				objects:      map[string]bool{"_Order": true},
+				plainObjects: map[string]bool{"_Money": true},
 			}
 			if _, err := p.rewrite(path); err == nil {
 				t.Error("rewrite succeeded, want an error naming what gqlgen no longer generates")

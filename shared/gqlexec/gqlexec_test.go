@@ -356,3 +356,31 @@ func TestSelectsDeferred(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldSet: gqlexec.FieldSet writes what gqlgen's field set writes, with
+// its values in line for small objects and allocated for large ones.
+func TestFieldSet(t *testing.T) {
+	for _, n := range []int{0, 1, 4, 5, 20} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			var fields []graphql.CollectedField
+			for i := range n {
+				alias := "f" + strconv.Itoa(i%7) // some response keys repeat
+				fields = append(fields, graphql.CollectedField{Field: &ast.Field{Alias: alias, Name: alias}})
+			}
+			set, want := gqlexec.NewFieldSet(fields), graphql.NewFieldSet(fields)
+			if len(set.Values) != n {
+				t.Fatalf("%d values for %d fields", len(set.Values), n)
+			}
+			for i := range n {
+				set.Values[i], want.Values[i] = graphql.MarshalInt(i), graphql.MarshalInt(i)
+			}
+			set.Dispatch(context.Background())
+			var got, wantBuf bytes.Buffer
+			set.MarshalGQL(&got)
+			want.MarshalGQL(&wantBuf)
+			if got.String() != wantBuf.String() {
+				t.Errorf("wrote %s, gqlgen writes %s", got.String(), wantBuf.String())
+			}
+		})
+	}
+}
