@@ -179,10 +179,11 @@ func (l *Loader[K, V]) fetch(ctx context.Context, keys []K, rs []*result[V]) {
 		return
 	}
 	var wg sync.WaitGroup
-	for start := 0; start < len(keys); start += l.capacity {
+	for start := l.capacity; start < len(keys); start += l.capacity {
 		end := min(start+l.capacity, len(keys))
 		wg.Go(func() { l.complete(ctx, keys[start:end], rs[start:end]) })
 	}
+	l.complete(ctx, keys[:l.capacity], rs[:l.capacity]) // the first chunk here, as Together
 	wg.Wait()
 }
 
@@ -409,11 +410,17 @@ func failAll[V any](n int, err error) []*dataloader.Result[V] {
 
 // Together runs fetches (Prefetch calls) concurrently and returns when all
 // are done, so a list resolver's prefetches cost one round trip, not one per
-// service.
+// service. The first runs on the calling goroutine, whose stack has already
+// grown to hold an upstream call; a new goroutine's would grow again, copy
+// by copy (docs/decisions.md, decision 23).
 func Together(fetches ...func()) {
+	if len(fetches) == 0 {
+		return
+	}
 	var wg sync.WaitGroup
-	for _, f := range fetches {
+	for _, f := range fetches[1:] {
 		wg.Go(f)
 	}
+	fetches[0]()
 	wg.Wait()
 }

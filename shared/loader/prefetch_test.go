@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -388,4 +389,29 @@ func TestTogether(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestTogetherRunsFirstOnCaller: the first fetch runs on the calling
+// goroutine, whose stack already holds an upstream call; only the others
+// start goroutines.
+func TestTogetherRunsFirstOnCaller(t *testing.T) {
+	caller := goroutineID()
+	var first, second string
+	loader.Together(func() { first = goroutineID() }, func() { second = goroutineID() })
+	if first != caller {
+		t.Errorf("first fetch ran on goroutine %s, want the caller's %s", first, caller)
+	}
+	if second == caller || second == "" {
+		t.Errorf("second fetch ran on goroutine %q, want a goroutine of its own", second)
+	}
+}
+
+// goroutineID is the id of the calling goroutine, from its stack header.
+func goroutineID() string {
+	buf := make([]byte, 64)
+	fields := strings.Fields(string(buf[:runtime.Stack(buf, false)]))
+	if len(fields) < 2 {
+		return ""
+	}
+	return fields[1]
 }
