@@ -118,11 +118,11 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	if p, ok := auth.FromContext(ctx); ok {
-		setIfNotEmpty(h, HeaderUserID, p.Subject)
-		setIfNotEmpty(h, HeaderUserRoles, joinRoles(p.Roles))
-		setIfNotEmpty(h, HeaderClientID, p.ClientID)
+		setIfNotEmpty(h, canonicalUserID, p.Subject)
+		setIfNotEmpty(h, canonicalUserRoles, joinRoles(p.Roles))
+		setIfNotEmpty(h, canonicalClientID, p.ClientID)
 	}
-	setIfNotEmpty(h, requestid.Header, requestid.FromContext(ctx))
+	setIfNotEmpty(h, canonicalRequestID, requestid.FromContext(ctx))
 
 	return t.next.RoundTrip(out)
 }
@@ -137,9 +137,20 @@ func stripped(name string) bool {
 	return strings.HasPrefix(name, "X-User-")
 }
 
-func setIfNotEmpty(h http.Header, name, value string) {
+// The forwarded headers' names in canonical form, computed once: h.Set
+// would canonicalize (and allocate) each of them on every upstream call.
+var (
+	canonicalUserID    = http.CanonicalHeaderKey(HeaderUserID)
+	canonicalUserRoles = http.CanonicalHeaderKey(HeaderUserRoles)
+	canonicalClientID  = http.CanonicalHeaderKey(HeaderClientID)
+	canonicalRequestID = http.CanonicalHeaderKey(requestid.Header)
+)
+
+// setIfNotEmpty sets the header of canonical name to value, unless value is
+// empty or holds a control character.
+func setIfNotEmpty(h http.Header, canonical, value string) {
 	if value != "" && !hasControl(value) {
-		h.Set(name, value)
+		h[canonical] = []string{value}
 	}
 }
 
