@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"time"
 )
@@ -145,10 +146,19 @@ func (b *bufferedBody) unread() []byte { return b.data[len(b.data)-b.Len():] }
 // failed marks err as an attempt timeout when the attempt's own timeout,
 // not the caller's context, ended it.
 func (a *Attempt) failed(ctx, actx context.Context, err error) error {
-	if ctx.Err() == nil && actx.Err() != nil {
+	if ctx.Err() == nil && (actx.Err() != nil || transportTimeout(err)) {
 		return fmt.Errorf("%w after %s: %w", ErrAttemptTimeout, a.timeout, err)
 	}
 	return err
+}
+
+// transportTimeout reports whether err is one of the transport's own
+// timeouts (the response headers awaited longer than Config.Timeout, the
+// dial or TLS handshake cut short), which can fire a moment before the
+// attempt's context does.
+func transportTimeout(err error) bool {
+	ne, ok := errors.AsType[net.Error](err)
+	return ok && ne.Timeout()
 }
 
 func closeRequestBody(req *http.Request) {

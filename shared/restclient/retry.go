@@ -33,6 +33,13 @@ type RetryConfig struct {
 	// Targets, when set, are the upstream's base URLs: a retry goes to the
 	// next one. Requests must be built on Targets.Primary.
 	Targets *Targets
+	// RetryTimeouts retries an attempt that timed out (ErrAttemptTimeout)
+	// on the target that was too slow. By default such an attempt is
+	// retried only when the retry goes to another target: a service that
+	// did not answer within the attempt timeout is unlikely to answer the
+	// next attempt faster, and each retry would hold the caller for another
+	// full timeout.
+	RetryTimeouts bool
 
 	// Rand returns a uniform random number in [0, 1). Default math/rand/v2.
 	Rand func() float64
@@ -80,7 +87,9 @@ func (c RetryConfig) withDefaults() RetryConfig {
 //   - the wait fits before the request's deadline with MinAttemptTime to spare,
 //   - a Retry-After the answer carries (seconds or an HTTP date) is at most
 //     MaxDelay; it then replaces the backoff,
-//   - the budget, if any, allows one more retry.
+//   - the budget, if any, allows one more retry,
+//   - an attempt that timed out (ErrAttemptTimeout) is retried on another
+//     target, or on the same one only with RetryTimeouts.
 //
 // The body of a retried answer is drained and closed. When the retries end,
 // the last answer or error is returned, annotated with the number of
@@ -133,6 +142,9 @@ func (r *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 		if attempt >= maxAttempts || !retryable(ctx, resp, err) {
 			return finish(resp, err, attempt)
 		}
+		if errors.Is(err, ErrAttemptTimeout) && !r.cfg.RetryTimeouts && r.nextTarget(first, attempt) == target {
+			return finish(resp, err, attempt) // the same slow target again: no
+		}
 		wait, ok := r.wait(resp, attempt)
 		if !ok || !r.fits(ctx, wait) || r.cfg.Budget != nil && !r.cfg.Budget.TryRetry() {
 			return finish(resp, err, attempt)
@@ -145,6 +157,14 @@ func (r *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, &attemptsError{attempts: attempt, err: fmt.Errorf("waiting to retry: %w", err)}
 		}
 	}
+}
+
+// nextTarget is the target of the attempt after attempt.
+func (r *Retry) nextTarget(first, attempt int) int {
+	if r.cfg.Targets == nil {
+		return first
+	}
+	return (first + attempt) % r.cfg.Targets.Len()
 }
 
 // prepare returns the request of one attempt on target.

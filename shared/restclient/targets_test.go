@@ -119,6 +119,16 @@ func TestRetryOverTargets(t *testing.T) {
 			},
 		},
 		{
+			name: "a timed-out attempt is retried on the next target, never on the same one",
+			reqs: []req{
+				{method: "GET", path: "/x", steps: []step{failure(restclient.ErrAttemptTimeout), failure(restclient.ErrAttemptTimeout), failure(restclient.ErrAttemptTimeout)},
+					wantSent: []string{
+						"GET http://a.internal:3002/api/x a.internal:3002", "GET http://b.internal:3002/v2/x b.internal:3002",
+						"GET http://c.internal:3002/x c.internal:3002",
+					}},
+			},
+		},
+		{
 			name: "4xx is an answer, not a failed target",
 			reqs: []req{
 				{method: "GET", path: "/x", steps: []step{answer(404)}, wantSent: []string{"GET http://a.internal:3002/api/x a.internal:3002"}},

@@ -98,8 +98,11 @@ func TestResilienceAgainstDemoServices(t *testing.T) {
 		{name: "retries off", service: "reviews", faults: ops.Faults{Down: true},
 			cfg:  func(c *upstream.Config) { c.Retries = 1 },
 			call: getSummary, wantKind: restclient.KindUnavailable, wantCalls: 1, wantAttempts: 1},
-		{name: "slower than UPSTREAM_TIMEOUT: a timeout per attempt", service: "reviews", faults: ops.Faults{LatencyMs: 60_000},
+		{name: "slower than UPSTREAM_TIMEOUT: one attempt, not retried on the same URL", service: "reviews", faults: ops.Faults{LatencyMs: 60_000},
 			cfg:  func(c *upstream.Config) { c.Timeout = 20 * time.Millisecond },
+			call: getSummary, wantKind: restclient.KindTimeout, wantCalls: 1, wantAttempts: 1},
+		{name: "slower than UPSTREAM_TIMEOUT with UPSTREAM_RETRY_TIMEOUTS: a timeout per attempt", service: "reviews", faults: ops.Faults{LatencyMs: 60_000},
+			cfg:  func(c *upstream.Config) { c.Timeout, c.RetryTimeouts = 20*time.Millisecond, true },
 			call: getSummary, wantKind: restclient.KindTimeout, wantCalls: 3, wantAttempts: 3,
 			wantWaits: []time.Duration{25 * time.Millisecond, 50 * time.Millisecond}},
 	}

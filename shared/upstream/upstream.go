@@ -52,6 +52,10 @@ type Config struct {
 	// RetryBudget is the retries allowed per call to one upstream over a
 	// sliding 10s window, 0 to 1, on top of one retry per second.
 	RetryBudget float64 `env:"UPSTREAM_RETRY_BUDGET" envDefault:"0.2" json:"retryBudget"`
+	// RetryTimeouts retries an attempt that timed out (UPSTREAM_TIMEOUT) on
+	// the same URL. Off by default: a timed-out call is retried only on a
+	// backup URL, so a slow service costs one timeout, not one per attempt.
+	RetryTimeouts bool `env:"UPSTREAM_RETRY_TIMEOUTS" envDefault:"false" json:"retryTimeouts"`
 	// BreakerFailures is the consecutive failed attempts (transport error,
 	// timeout, 5xx) that open an upstream's circuit breaker, 1 to 1000. Half
 	// or more of at least 20 attempts failing within 10s opens it too.
@@ -253,10 +257,11 @@ func newClients(cfg Config, clk clock) (*Clients, error) {
 				MinPerSecond: retryBudgetMinPerSecond,
 				Now:          clk.now,
 			}),
-			Targets: targets,
-			Rand:    clk.rand,
-			Sleep:   clk.sleep,
-			Now:     clk.now,
+			Targets:       targets,
+			RetryTimeouts: cfg.RetryTimeouts,
+			Rand:          clk.rand,
+			Sleep:         clk.sleep,
+			Now:           clk.now,
 		})
 		hc.Transport = forward.Transport(cache.Transport(u.name, retry))
 		rc, err := restclient.New(u.name, targets.Primary(), hc, rcCfg)
