@@ -34,13 +34,22 @@ type UpstreamKit func(t testing.TB, up func(*upstream.Config), opts ...servicest
 // healthy ones answer within it by a wide margin, even under -race.
 const slowTimeout = 200 * time.Millisecond
 
+// budgetTimeout is the per-attempt timeout of the "over budget" outage: far
+// beyond its latency budget (slowTimeout), so only the budget can end the
+// call, and an answer within half of it shows the budget did.
+const budgetTimeout = 30 * time.Second
+
 // Outage is one way an upstream fails, and the error an optional field that
 // depends on it then carries.
 type Outage struct {
 	Name   string
 	Faults ops.Faults // of the failing service
-	// Configure adjusts the BFF's upstream settings; nil for none.
-	Configure func(*upstream.Config)
+	// Configure adjusts the BFF's upstream settings for the failing
+	// service; nil for none.
+	Configure func(c *upstream.Config, service string)
+	// Within, when set, bounds how long the answer may take: the outage
+	// must be cut short by something other than the attempt timeout.
+	Within time.Duration
 	// WarmUp sends the query once before the answer checked (it opens the
 	// breaker).
 	WarmUp  bool
@@ -59,12 +68,25 @@ var Outages = []Outage{
 		// The demo service holds every request until the caller gives up: an
 		// upstream that never answers.
 		Name: "slow", Faults: ops.Faults{LatencyMs: ops.MaxDelayMs},
-		Configure: func(c *upstream.Config) { c.Timeout = slowTimeout },
+		Configure: func(c *upstream.Config, _ string) { c.Timeout = slowTimeout },
 		Code:      "UPSTREAM_TIMEOUT", Message: "the %s service did not answer in time",
 	},
 	{
+		// The same upstream that never answers, with an attempt timeout far
+		// away: only the optional data's latency budget ends the call
+		// (docs/resilience.md, "Latency budgets"). The budget is the failing
+		// service's alone, so the healthy ones never run into it.
+		Name: "over budget", Faults: ops.Faults{LatencyMs: ops.MaxDelayMs},
+		Configure: func(c *upstream.Config, service string) {
+			c.Timeout = budgetTimeout
+			c.OptionalBudgets = map[string]time.Duration{service: slowTimeout}
+		},
+		Within: budgetTimeout / 2,
+		Code:   "UPSTREAM_TIMEOUT", Message: "the %s service did not answer in time",
+	},
+	{
 		Name: "circuit open", Faults: ops.Faults{Down: true},
-		Configure: func(c *upstream.Config) { c.BreakerFailures = 1 },
+		Configure: func(c *upstream.Config, _ string) { c.BreakerFailures = 1 },
 		WarmUp:    true,
 		Code:      "CIRCUIT_OPEN", Message: "the %s service is failing; calls to it are paused",
 	},
@@ -78,7 +100,7 @@ func (o Outage) Kit(t testing.TB, newKit UpstreamKit, service string) *Kit {
 	return newKit(t, func(c *upstream.Config) {
 		c.Retries, c.BreakerFailures = 1, 1000
 		if o.Configure != nil {
-			o.Configure(c)
+			o.Configure(c, service)
 		}
 	}, servicestest.WithFaults(service, o.Faults))
 }
@@ -121,7 +143,11 @@ func RunDegradeCases(t *testing.T, newKit UpstreamKit, cases []DegradeCase) {
 		for _, o := range Outages {
 			t.Run(tc.Name+"/"+tc.Service+" "+o.Name, func(t *testing.T) {
 				kit := o.Kit(t, newKit, tc.Service)
+				start := time.Now()
 				resp := o.Post(t, kit, tc.Query)
+				if took := time.Since(start); o.Within > 0 && took > o.Within {
+					t.Errorf("answered after %v, want within %v", took, o.Within)
+				}
 				CheckAnswer(t, resp, http.StatusOK, tc.Data, o.ErrorsAt(tc.Service, tc.Paths...)...)
 				for _, e := range Decode(t, resp).Errors {
 					if len(e.Locations) != 1 {

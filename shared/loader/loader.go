@@ -27,6 +27,7 @@ import (
 	"github.com/graph-gophers/dataloader/v7"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/frontdesk/frontdesk/shared/budget"
 	"github.com/frontdesk/frontdesk/shared/cache"
 	"github.com/frontdesk/frontdesk/shared/restclient"
 )
@@ -284,11 +285,13 @@ type results[K comparable, V any] func(ctx context.Context, keys []K) []*dataloa
 
 // onRequest makes a batch function of fetch that runs on the request's
 // context, not on whichever resolver's context happened to load first, and
-// reports the batch's size.
+// reports the batch's size. What the latency budget of optional data needs
+// of the loading context (shared/budget) is carried over: a batch for
+// optional fields ends by their budget.
 func onRequest[K comparable, V any](reqCtx context.Context, kind string, fetch results[K, V]) dataloader.BatchFunc[K, V] {
-	return func(_ context.Context, keys []K) []*dataloader.Result[V] {
+	return func(ctx context.Context, keys []K) []*dataloader.Result[V] {
 		observeBatch(reqCtx, kind, len(keys))
-		return fetch(reqCtx, keys)
+		return fetch(budget.Carry(reqCtx, ctx), keys)
 	}
 }
 

@@ -45,6 +45,10 @@ type Config struct {
 	// before the request's deadline; the call fails as a timeout instead.
 	// Default 10ms.
 	MinAttemptTime time.Duration
+	// Deadline, when set, may give a call an earlier deadline than its
+	// context's (a latency budget, shared/budget): the call, its retries
+	// included, ends by it as a timeout. nil: the context's deadline only.
+	Deadline func(ctx context.Context) (time.Time, bool)
 }
 
 // defaultMinAttemptTime is the default of Config.MinAttemptTime and
@@ -101,6 +105,7 @@ type Client struct {
 	base     *url.URL
 	hc       *http.Client
 	maxBytes int64
+	deadline func(context.Context) (time.Time, bool)
 }
 
 // New returns a client of the upstream named service (its logical name, used
@@ -110,7 +115,7 @@ func New(service, baseURL string, hc *http.Client, cfg Config) (*Client, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &Client{service: service, base: u, hc: hc, maxBytes: cfg.withDefaults().MaxResponseBytes}, nil
+	return &Client{service: service, base: u, hc: hc, maxBytes: cfg.withDefaults().MaxResponseBytes, deadline: cfg.Deadline}, nil
 }
 
 // Service returns the upstream's logical name.
@@ -127,6 +132,13 @@ func (c *Client) Get(ctx context.Context, path string, query url.Values, out any
 // invalid method) is a plain error, as the upstream never saw it.
 func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) error {
 	op := method + " " + path
+	if c.deadline != nil {
+		if d, ok := c.deadline(ctx); ok {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithDeadline(ctx, d)
+			defer cancel()
+		}
+	}
 
 	u := *c.base
 	u.Path += path

@@ -280,3 +280,34 @@ func TestStackBackup(t *testing.T) {
 		t.Errorf("backup hits = %d, want 2 (the GETs only)", got)
 	}
 }
+
+// TestStackBudgetDeadline: a Config.Deadline earlier than the caller's
+// (a latency budget) ends the call by it, once, as a timeout that neither
+// the retries nor the breaker count against the upstream.
+func TestStackBudgetDeadline(t *testing.T) {
+	u := newUpstream(t, stall)
+	var asked int
+	s := newStack(t, []string{u.URL}, func(c *stackConfig) {
+		c.client.Timeout = time.Minute
+		c.retry.RetryTimeouts = true
+		c.client.Deadline = func(context.Context) (time.Time, bool) {
+			asked++
+			return time.Now().Add(50 * time.Millisecond), true
+		}
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+
+	err := s.client.Get(ctx, "/products/prd_0001", nil, &thing{})
+
+	e := asError(t, err)
+	if e.Kind != restclient.KindTimeout || e.Attempts != 1 || asked != 1 {
+		t.Errorf("Kind, Attempts, Deadline asked = %v, %d, %d; want timeout, 1, 1 (err %v)", e.Kind, e.Attempts, asked, e)
+	}
+	if ctx.Err() != nil {
+		t.Errorf("the call waited for the caller's deadline: %v", ctx.Err())
+	}
+	if got := s.breaker.State(); got != restclient.BreakerClosed {
+		t.Errorf("breaker %v after a call cut by its budget, want closed", got)
+	}
+}

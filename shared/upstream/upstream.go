@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/frontdesk/frontdesk/shared/budget"
 	"github.com/frontdesk/frontdesk/shared/cache"
 	"github.com/frontdesk/frontdesk/shared/forward"
 	"github.com/frontdesk/frontdesk/shared/restclient"
@@ -56,6 +58,15 @@ type Config struct {
 	// the same URL. Off by default: a timed-out call is retried only on a
 	// backup URL, so a slow service costs one timeout, not one per attempt.
 	RetryTimeouts bool `env:"UPSTREAM_RETRY_TIMEOUTS" envDefault:"false" json:"retryTimeouts"`
+	// OptionalBudget is how long, from the start of a GraphQL operation, an
+	// upstream call for optional data (everything below a screen's root
+	// field, docs/resilience.md) may take, retries included; then the field
+	// degrades with UPSTREAM_TIMEOUT and the rest of the answer goes out.
+	// 0 turns budgets off: optional data then waits as long as essential.
+	OptionalBudget time.Duration `env:"UPSTREAM_OPTIONAL_BUDGET" envDefault:"1s" json:"optionalBudget"`
+	// OptionalBudgets overrides OptionalBudget per upstream, e.g.
+	// "reviews=300ms,inventory=200ms" (0 turns one off).
+	OptionalBudgets map[string]time.Duration `env:"UPSTREAM_OPTIONAL_BUDGETS" envKeyValSeparator:"=" json:"optionalBudgets"`
 	// BreakerFailures is the consecutive failed attempts (transport error,
 	// timeout, 5xx) that open an upstream's circuit breaker, 1 to 1000. Half
 	// or more of at least 20 attempts failing within 10s opens it too.
@@ -121,8 +132,27 @@ func (c Config) Validate() error {
 		return fmt.Errorf("UPSTREAM_BREAKER_FAILURES must be between 1 and 1000, got %d", c.BreakerFailures)
 	case c.BreakerCooldown < 0:
 		return errors.New("UPSTREAM_BREAKER_COOLDOWN must not be negative")
+	case c.OptionalBudget < 0:
+		return errors.New("UPSTREAM_OPTIONAL_BUDGET must not be negative")
+	}
+	for name, d := range c.OptionalBudgets {
+		if !slices.Contains(Services, name) {
+			return fmt.Errorf("UPSTREAM_OPTIONAL_BUDGETS: unknown upstream %q (one of %s)", name, strings.Join(Services, ", "))
+		}
+		if d < 0 {
+			return fmt.Errorf("UPSTREAM_OPTIONAL_BUDGETS: the budget of %s must not be negative", name)
+		}
 	}
 	return nil
+}
+
+// Services are the upstreams' names, as errors, metrics and
+// UPSTREAM_OPTIONAL_BUDGETS name them.
+var Services = []string{users.Service, catalog.Service, inventory.Service, orders.Service, reviews.Service, payments.Service}
+
+// Budgets returns the latency budgets of optional data.
+func (c Config) Budgets() budget.Budgets {
+	return budget.Budgets{Default: c.OptionalBudget, Services: c.OptionalBudgets}
 }
 
 // Clients holds one typed client per upstream service.
@@ -229,7 +259,7 @@ func newClients(cfg Config, clk clock) (*Clients, error) {
 	if clk.now == nil {
 		clk.now = time.Now
 	}
-	rcCfg := restclient.Config{Timeout: cfg.Timeout, MaxResponseBytes: cfg.MaxResponseBytes}
+	budgets := cfg.Budgets()
 	cooldown := orDefault(cfg.BreakerCooldown, DefaultBreakerCooldown)
 	rcs := make(map[string]*restclient.Client, 6)
 	breakers := make(map[string]*restclient.Breaker, 6)
@@ -237,6 +267,11 @@ func newClients(cfg Config, clk clock) (*Clients, error) {
 		targets, err := restclient.NewTargets(u.name, splitURLs(u.value), cooldown, clk.now)
 		if err != nil {
 			return nil, fmt.Errorf("configuring upstreams: %s: %w", u.env, err)
+		}
+		rcCfg := restclient.Config{
+			Timeout:          cfg.Timeout,
+			MaxResponseBytes: cfg.MaxResponseBytes,
+			Deadline:         func(ctx context.Context) (time.Time, bool) { return budgets.Deadline(ctx, u.name) },
 		}
 		hc := restclient.NewHTTPClient(rcCfg)
 		attempt := hc.Transport

@@ -92,6 +92,11 @@ func TestConfigValidate(t *testing.T) {
 		{"negative breaker failures", func(c *upstream.Config) { c.BreakerFailures = -1 }, "UPSTREAM_BREAKER_FAILURES must be between 1 and 1000, got -1"},
 		{"too many breaker failures", func(c *upstream.Config) { c.BreakerFailures = 1001 }, "UPSTREAM_BREAKER_FAILURES must be between 1 and 1000, got 1001"},
 		{"negative cool-down", func(c *upstream.Config) { c.BreakerCooldown = -1 }, "UPSTREAM_BREAKER_COOLDOWN must not be negative"},
+		{"negative optional budget", func(c *upstream.Config) { c.OptionalBudget = -1 }, "UPSTREAM_OPTIONAL_BUDGET must not be negative"},
+		{"budget of an unknown upstream", func(c *upstream.Config) { c.OptionalBudgets = map[string]time.Duration{"review": time.Second} },
+			`UPSTREAM_OPTIONAL_BUDGETS: unknown upstream "review" (one of users, catalog, inventory, orders, reviews, payments)`},
+		{"negative budget of an upstream", func(c *upstream.Config) { c.OptionalBudgets = map[string]time.Duration{"reviews": -1} },
+			"UPSTREAM_OPTIONAL_BUDGETS: the budget of reviews must not be negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/frontdesk/frontdesk/bff-mobile/internal/graph/model"
+	"github.com/frontdesk/frontdesk/shared/budget"
 	"github.com/frontdesk/frontdesk/shared/loader"
 	"github.com/frontdesk/frontdesk/shared/lookahead"
 	"github.com/frontdesk/frontdesk/shared/relay"
@@ -26,6 +27,7 @@ func selects(ctx context.Context, path []string, field ...string) bool {
 }
 
 func prefetchOrders(ctx context.Context, os []orders.Order, path ...string) {
+	ctx = budget.Optional(ctx) // for the fields below: optional data
 	l, ok := loader.FromContext(ctx)
 	productPath := append(slices.Clone(path), "items", "product")
 	if !ok || len(os) == 0 || !selects(ctx, productPath) {
@@ -41,6 +43,7 @@ func prefetchOrders(ctx context.Context, os []orders.Order, path ...string) {
 }
 
 func prefetchProducts(ctx context.Context, ps []catalog.Product, path ...string) {
+	ctx = budget.Optional(ctx) // for the fields below: optional data
 	l, ok := loader.FromContext(ctx)
 	if !ok || len(ps) == 0 {
 		return
@@ -96,6 +99,7 @@ func topReviewsKeys(ctx context.Context, ids, path []string) []loader.ProductRev
 // pages when the query selects them: the reviews of sibling products are
 // cousins, which no one batch resolver sees together.
 func prefetchAuthors(ctx context.Context, pages []reviews.Page) {
+	ctx = budget.Optional(ctx) // for the fields below: optional data
 	if l, ok := loader.FromContext(ctx); ok && lookahead.Selects(ctx, "author") {
 		l.Users.Prefetch(ctx, reviewAuthors(pages))
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/frontdesk/frontdesk/bff-web/internal/graph/model"
+	"github.com/frontdesk/frontdesk/shared/budget"
 	"github.com/frontdesk/frontdesk/shared/loader"
 	"github.com/frontdesk/frontdesk/shared/lookahead"
 	"github.com/frontdesk/frontdesk/shared/relay"
@@ -29,6 +30,7 @@ func selects(ctx context.Context, path []string, field ...string) bool {
 }
 
 func prefetchOrders(ctx context.Context, os []orders.Order, path ...string) {
+	ctx = budget.Optional(ctx) // for the fields below: optional data
 	l, ok := loader.FromContext(ctx)
 	if !ok || len(os) == 0 {
 		return
@@ -58,6 +60,7 @@ func prefetchOrders(ctx context.Context, os []orders.Order, path ...string) {
 }
 
 func prefetchProducts(ctx context.Context, ps []catalog.Product, path ...string) {
+	ctx = budget.Optional(ctx) // for the fields below: optional data
 	l, ok := loader.FromContext(ctx)
 	if !ok || len(ps) == 0 {
 		return
@@ -105,6 +108,7 @@ func productFetches(ctx context.Context, l *loader.Loaders, ids, path []string) 
 // customer's page of orders (one round of parallel calls for the whole list)
 // and, below them, what the orders' children ask for.
 func prefetchCustomers(ctx context.Context, us []users.User, path ...string) {
+	ctx = budget.Optional(ctx) // for the fields below: optional data
 	l, ok := loader.FromContext(ctx)
 	if !ok || len(us) == 0 {
 		return
@@ -138,6 +142,7 @@ func stringArg(v any) *string {
 }
 
 func prefetchReviews(ctx context.Context, rs []reviews.Review, path ...string) {
+	ctx = budget.Optional(ctx) // for the fields below: optional data
 	l, ok := loader.FromContext(ctx)
 	if !ok || len(rs) == 0 {
 		return

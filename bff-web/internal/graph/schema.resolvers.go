@@ -14,6 +14,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/bff-web/internal/graph/model"
 	"github.com/frontdesk/frontdesk/shared/batch"
+	"github.com/frontdesk/frontdesk/shared/budget"
 	"github.com/frontdesk/frontdesk/shared/gqlerr"
 	"github.com/frontdesk/frontdesk/shared/loader"
 	"github.com/frontdesk/frontdesk/shared/relay"
@@ -110,7 +111,8 @@ func (r *mutationResolver) AdjustInventory(ctx context.Context, input model.Adju
 		return nil, err
 	}
 	out := &model.AdjustInventoryPayload{Inventory: toInventory(s)}
-	p, err := loadProduct(ctx, input.ProductID)
+	// The payload's product is optional data: its own latency budget.
+	p, err := loadProduct(budget.Optional(ctx), input.ProductID)
 	if err != nil {
 		// The adjustment happened; only the product is missing from the answer.
 		addErrorBelow(ctx, "AdjustInventoryPayload", "product", err)
