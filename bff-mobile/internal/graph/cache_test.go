@@ -48,6 +48,7 @@ type cacheKitOptions struct {
 	noResponseCache bool        // the entity cache alone
 	store           cache.Store // default cachetest.NewStore
 	services        []servicestest.Option
+	upstream        func(*upstream.Config) // adjusts the upstream settings last
 }
 
 func newCacheKit(t *testing.T, o cacheKitOptions) *cacheKit {
@@ -65,6 +66,9 @@ func newCacheKit(t *testing.T, o cacheKitOptions) *cacheKit {
 		up.Timeout, up.MaxResponseBytes = cfg.Upstream.Timeout, cfg.Upstream.MaxResponseBytes
 		cfg.Upstream = up
 		cfg.Upstream.Retries = 1 // a failing upstream fails at once
+		if o.upstream != nil {
+			o.upstream(&cfg.Upstream)
+		}
 		cfg.OIDC.Issuer, cfg.OIDC.Audience = oidc.Issuer, oidc.Audience
 		cfg.PlaygroundTokenURL = ""
 		cfg.Cache = cachetest.Config()
@@ -313,6 +317,30 @@ func TestCacheStaleIfError(t *testing.T) {
 		}
 		if got := stale.header.Get("Cache-Control"); got != "no-store" {
 			t.Errorf("Cache-Control = %q, want no-store", got)
+		}
+	})
+
+	t.Run("optional entity over its latency budget", func(t *testing.T) {
+		// The reviews service never answers and only the budget of
+		// optional data ends the call: the cached rating stands in.
+		k := newCacheKit(t, cacheKitOptions{noResponseCache: true, upstream: func(c *upstream.Config) {
+			c.Timeout = time.Minute
+			c.OptionalBudgets = map[string]time.Duration{"reviews": 100 * time.Millisecond}
+		}})
+		const query = `{ product(id: "prd_0001") { id rating { average count } } }`
+		fresh, _ := k.mustPost(t, query)
+		k.clock.Advance(5 * time.Minute) // past the summary's freshness, within CACHE_MAX_STALE
+		k.Upstreams.SetFaults("reviews", ops.Faults{LatencyMs: ops.MaxDelayMs})
+
+		stale, calls := k.post(t, query)
+		if calls["reviews"] != 1 {
+			t.Errorf("reviews calls = %d, want 1 (tried before falling back)", calls["reviews"])
+		}
+		if len(stale.Errors) != 0 || string(stale.Data) != string(fresh.Data) {
+			t.Errorf("answer = %s %v, want the cached rating without errors", stale.Data, stale.Errors)
+		}
+		if stale.Extensions["stale"] != true {
+			t.Errorf("extensions = %v, want stale: true", stale.Extensions)
 		}
 	})
 }
