@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -191,19 +192,19 @@ func TestResolveConcurrently(t *testing.T) {
 			if tt.defers {
 				group = graphql.NewDeferredGroup(ctx)
 			}
-			calls := 0
+			var calls atomic.Int32 // scheduled fields resolve on goroutines of their own
 			for i := range 2 {
 				gqlexec.ResolveConcurrently(ctx, out, oc, &group, i, true, tt.nonNull, func(context.Context) graphql.Marshaler {
-					calls++
+					calls.Add(1)
 					return tt.value
 				})
 			}
-			if want := map[bool]int{true: 2, false: 0}[tt.inline]; calls != want {
-				t.Fatalf("%d fields resolved before dispatch, want %d", calls, want)
+			if want := map[bool]int32{true: 2, false: 0}[tt.inline]; calls.Load() != want {
+				t.Fatalf("%d fields resolved before dispatch, want %d", calls.Load(), want)
 			}
 			out.Dispatch(ctx)
-			if calls != 2 {
-				t.Fatalf("%d fields resolved after dispatch, want 2", calls)
+			if calls.Load() != 2 {
+				t.Fatalf("%d fields resolved after dispatch, want 2", calls.Load())
 			}
 			if out.Values[0] != tt.value || out.Values[1] != tt.value {
 				t.Errorf("values %v, want %v twice", out.Values, tt.value)
