@@ -49,6 +49,10 @@ test: ## Run every test of the workspace with the race detector (uses Redis when
 bench: build ## Micro-benchmarks and the load benchmark on loopback (under 10 min); writes docs/benchmarks.md
 	GO=$(GO) BIN=$(BIN) scripts/bench.sh
 
+.PHONY: bench-slow
+bench-slow: build ## Mobile product and home with a 3s reviews service vs healthy (~1 min); updates its section of docs/benchmarks.md
+	GO=$(GO) BIN=$(BIN) scripts/bench.sh slow
+
 .PHONY: bench-cpu
 bench-cpu: build ## Instructions and allocations per query alone (valgrind callgrind, ~2 min); updates its section of docs/benchmarks.md
 	GO=$(GO) BIN=$(BIN) scripts/bench.sh cpu

@@ -10,6 +10,9 @@
 #                                             step alone, its section of
 #                                             docs/benchmarks.md and results.json
 #                                             updated in place
+#   scripts/bench.sh slow [slowbench flags…]  `make bench-slow`: the screens
+#                                             with a slow reviews service alone,
+#                                             their section updated in place
 #
 # Knobs: BENCH_COUNT (runs per micro-benchmark, default 3), BENCH_TIME
 # (-benchtime, default 1s); loadbench flags such as -rounds 2 -duration 5s
@@ -24,10 +27,12 @@ OUT=docs/bench
 mkdir -p "$OUT"
 
 mode=all
-if [ "${1:-}" = cpu ]; then
-  mode=cpu
+case "${1:-}" in
+cpu | slow)
+  mode=$1
   shift
-fi
+  ;;
+esac
 
 for b in demo-services bff-mobile bff-web; do
   [ -x "$BIN/$b" ] || { echo "bench: $BIN/$b is missing: run make build first" >&2; exit 1; }
@@ -35,6 +40,12 @@ done
 
 # The plain-gqlgen anchor of the per-query step (bff-web/internal/benchanchor).
 "$GO" build -o "$BIN/bench-anchor" ./bff-web/internal/benchanchor/cmd/bench-anchor
+
+if [ "$mode" = slow ]; then
+  echo "== a slow reviews service"
+  "$GO" run ./internal/bench/cmd/slowbench -bin "$BIN" -out "$OUT" -doc docs/benchmarks.md "$@"
+  exit 0
+fi
 
 if [ "$mode" = cpu ]; then
   echo "== instructions and allocations per query"
@@ -55,6 +66,9 @@ fi
 
 echo "== instructions and allocations per query"
 "$GO" run ./internal/bench/cmd/cpubench -bin "$BIN" -out "$OUT" -doc docs/benchmarks.md -command "make bench"
+
+echo "== a slow reviews service"
+"$GO" run ./internal/bench/cmd/slowbench -bin "$BIN" -out "$OUT" -doc docs/benchmarks.md
 
 echo "== load benchmark"
 "$GO" run ./internal/bench/cmd/loadbench -bin "$BIN" -micro "$OUT/micro.txt" -out "$OUT" -doc docs/benchmarks.md "$@"

@@ -114,9 +114,14 @@ func (r *Results) pair() (Scenario, Scenario, bool) {
 // SpliceMarkdown returns doc with its section (Heading up to the next "## "
 // heading) replaced by section; without one, section goes before the
 // "## Micro-benchmarks" heading, or at the end.
-func SpliceMarkdown(doc, section string) string {
-	if i := headingAt(doc, Heading); i >= 0 {
-		rest := doc[i+len(Heading):]
+func SpliceMarkdown(doc, section string) string { return SpliceSection(doc, Heading, section) }
+
+// SpliceSection returns doc with the section under heading (up to the next
+// "## " heading) replaced by section; without one, section goes before the
+// "## Micro-benchmarks" heading, or at the end.
+func SpliceSection(doc, heading, section string) string {
+	if i := headingAt(doc, heading); i >= 0 {
+		rest := doc[i+len(heading):]
 		if j := strings.Index(rest, "\n## "); j >= 0 {
 			return doc[:i] + section + rest[j+1:]
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/bench/host"
 	"github.com/frontdesk/frontdesk/internal/bench/perquery"
 	"github.com/frontdesk/frontdesk/internal/bench/procs"
+	"github.com/frontdesk/frontdesk/internal/bench/slowreviews"
 )
 
 // The targets of issue 9.
@@ -103,6 +104,8 @@ type report struct {
 	Elapsed   string           `json:"loadElapsed"`
 	// PerQuery are cpubench's results (docs/bench/cpu.json), when it ran.
 	PerQuery *perquery.Results `json:"perQuery,omitempty"`
+	// SlowReviews are slowbench's results (docs/bench/slow.json), when it ran.
+	SlowReviews *slowreviews.Results `json:"slowReviews,omitempty"`
 }
 
 func newReport(cfg config, scenarios []*scenario, runs []runResult, micro []microResult, b bffs, began time.Time) *report {
@@ -312,7 +315,8 @@ func metOrMissed(ok bool) string {
 }
 
 // write writes results.json under cfg.out and the markdown at cfg.doc.
-// cpubench's results under cfg.out, when present, are included in both.
+// cpubench's and slowbench's results under cfg.out, when present, are
+// included in both.
 func (r *report) write(cfg config) error {
 	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
 		return err
@@ -322,6 +326,9 @@ func (r *report) write(cfg config) error {
 		return err
 	}
 	r.PerQuery = pq
+	if r.SlowReviews, err = perquery.ReadOptional(filepath.Join(cfg.out, slowreviews.File), slowreviews.Read); err != nil {
+		return err
+	}
 	raw, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return err
@@ -338,8 +345,9 @@ func (r *report) markdown(cfg config) string {
 	p("# Benchmarks\n\n")
 	p("What frontdesk costs over the floor, measured the same way every time by `make bench` (`scripts/bench.sh`: the Go\n")
 	p("micro-benchmarks, then `internal/bench/cmd/cpubench` counting instructions and allocations per query, then\n")
-	p("`internal/bench/cmd/loadbench` against the built binaries on loopback). This page is generated: rerun `make bench`\n")
-	p("(or `make bench-cpu` for the per-query section alone) rather than editing it. Raw results:\n")
+	p("`internal/bench/cmd/slowbench` with a slow reviews service, then `internal/bench/cmd/loadbench` against the built\n")
+	p("binaries on loopback). This page is generated: rerun `make bench` (or `make bench-cpu`, `make bench-slow` for\n")
+	p("their sections alone) rather than editing it. Raw results:\n")
 	p("[`docs/bench/results.json`](bench/results.json) and [`docs/bench/micro.txt`](bench/micro.txt).\n\n")
 
 	p("## Run\n\n| | |\n|---|---|\n")
@@ -452,6 +460,7 @@ func (r *report) markdown(cfg config) string {
 	}
 
 	p("\n%s\n", strings.TrimRight(perquery.Section(r.PerQuery), "\n"))
+	p("\n%s\n", strings.TrimRight(slowreviews.Section(r.SlowReviews), "\n"))
 
 	p("\n## Micro-benchmarks\n\n")
 	if len(r.Micro) == 0 {
