@@ -22,19 +22,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strings"
 
+	"github.com/frontdesk/frontdesk/bff-web/internal/convert"
 	"github.com/frontdesk/frontdesk/bff-web/internal/graph/model"
 	"github.com/frontdesk/frontdesk/services/demo"
 	"github.com/frontdesk/frontdesk/shared/auth"
-	"github.com/frontdesk/frontdesk/shared/money"
-	"github.com/frontdesk/frontdesk/shared/restclient"
 	"github.com/frontdesk/frontdesk/shared/upstream"
-	"github.com/frontdesk/frontdesk/shared/upstream/catalog"
-	"github.com/frontdesk/frontdesk/shared/upstream/inventory"
 	"github.com/frontdesk/frontdesk/shared/upstream/orders"
-	"github.com/frontdesk/frontdesk/shared/upstream/payments"
-	"github.com/frontdesk/frontdesk/shared/upstream/users"
 )
 
 // MaxOrders is how many of the newest orders Load prepares: the schema's
@@ -94,7 +88,7 @@ func load(ctx context.Context, c *upstream.Clients) (*Data, error) {
 	}
 	var userIDs, paymentIDs, productIDs []string
 	for _, o := range page.Orders {
-		m, err := toOrder(o)
+		m, err := convert.Order(o)
 		if err != nil {
 			return nil, err
 		}
@@ -114,7 +108,7 @@ func load(ctx context.Context, c *upstream.Clients) (*Data, error) {
 		return nil, fmt.Errorf("reading users: %w", err)
 	}
 	for _, u := range us {
-		m, err := toCustomer(u)
+		m, err := convert.Customer(u)
 		if err != nil {
 			return nil, err
 		}
@@ -125,7 +119,7 @@ func load(ctx context.Context, c *upstream.Clients) (*Data, error) {
 		return nil, fmt.Errorf("reading payments: %w", err)
 	}
 	for _, p := range ps {
-		m, err := toPayment(p)
+		m, err := convert.Payment(p)
 		if err != nil {
 			return nil, err
 		}
@@ -136,14 +130,14 @@ func load(ctx context.Context, c *upstream.Clients) (*Data, error) {
 		return nil, fmt.Errorf("reading products: %w", err)
 	}
 	for _, p := range prods {
-		d.Products[p.ID] = toProduct(p)
+		d.Products[p.ID] = convert.Product(p)
 	}
 	stock, err := batched(ctx, productIDs, c.Inventory.BatchGet)
 	if err != nil {
 		return nil, fmt.Errorf("reading stock: %w", err)
 	}
 	for _, s := range stock {
-		d.Stock[s.ProductID] = toInventory(s)
+		d.Stock[s.ProductID] = convert.Inventory(s)
 	}
 	return d, nil
 }
@@ -189,65 +183,4 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 		_ = req.Body.Close()
 	}
 	return resp, nil
-}
-
-// The conversions below are bff-web's (internal/graph/convert.go), which
-// that package does not export; TestSameAnswerAsBFF keeps them equal.
-
-func toOrder(o orders.Order) (*model.Order, error) {
-	status := model.OrderStatus(o.Status)
-	if !status.IsValid() {
-		return nil, restclient.BadValue(orders.Service, "order status", o.Status)
-	}
-	items := make([]model.OrderItem, len(o.Items))
-	for i, it := range o.Items {
-		items[i] = model.OrderItem{ProductID: it.ProductID, Quantity: it.Quantity, UnitPrice: money.New(it.UnitPriceCents, o.Currency)}
-	}
-	return &model.Order{
-		ID: o.ID, Status: status, CustomerID: o.UserID, Items: items, Total: money.New(o.TotalCents, o.Currency),
-		PaymentID: o.PaymentID, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
-	}, nil
-}
-
-func toCustomer(u users.User) (*model.Customer, error) {
-	tier := model.PlanTier(strings.ToUpper(u.Tier))
-	if !tier.IsValid() {
-		return nil, restclient.BadValue(users.Service, "tier", u.Tier)
-	}
-	roles := u.Roles
-	if roles == nil {
-		roles = []string{}
-	}
-	return &model.Customer{ID: u.ID, Name: u.Name, Email: u.Email, Tier: tier, Roles: roles, CreatedAt: u.CreatedAt}, nil
-}
-
-func toProduct(p catalog.Product) *model.Product {
-	return &model.Product{
-		ID: p.ID, Name: p.Name, Description: p.Description, Category: p.Category, Price: money.New(p.PriceCents, p.Currency),
-		ImageURL: p.ImageURL, Featured: p.Featured, CreatedAt: p.CreatedAt,
-	}
-}
-
-func toInventory(s inventory.Stock) *model.Inventory {
-	ws := make([]model.WarehouseStock, len(s.Warehouses))
-	for i, w := range s.Warehouses {
-		ws[i] = model.WarehouseStock{Warehouse: w.Warehouse, Quantity: w.Quantity}
-	}
-	return &model.Inventory{Total: s.Total, Warehouses: ws}
-}
-
-func toPayment(p payments.Payment) (*model.Payment, error) {
-	status := model.PaymentStatus(p.Status)
-	if !status.IsValid() {
-		return nil, restclient.BadValue(payments.Service, "payment status", p.Status)
-	}
-	refunds := make([]*model.Refund, len(p.Refunds))
-	for i, r := range p.Refunds {
-		amount := money.New(r.AmountCents, p.Currency)
-		refunds[i] = &model.Refund{ID: r.ID, Amount: &amount, Reason: r.Reason, CreatedAt: r.CreatedAt}
-	}
-	return &model.Payment{
-		ID: p.ID, Status: status, Amount: money.New(p.AmountCents, p.Currency), Refunded: money.New(p.RefundedCents, p.Currency),
-		Method: p.Method, Last4: p.Last4, Refunds: refunds, CreatedAt: p.CreatedAt,
-	}, nil
 }

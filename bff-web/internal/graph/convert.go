@@ -2,18 +2,15 @@ package graph
 
 import (
 	"context"
-	"strings"
 
+	"github.com/frontdesk/frontdesk/bff-web/internal/convert"
 	"github.com/frontdesk/frontdesk/bff-web/internal/graph/model"
 	"github.com/frontdesk/frontdesk/shared/batch"
 	"github.com/frontdesk/frontdesk/shared/loader"
-	"github.com/frontdesk/frontdesk/shared/money"
 	"github.com/frontdesk/frontdesk/shared/relay"
 	"github.com/frontdesk/frontdesk/shared/restclient"
 	"github.com/frontdesk/frontdesk/shared/upstream/catalog"
-	"github.com/frontdesk/frontdesk/shared/upstream/inventory"
 	"github.com/frontdesk/frontdesk/shared/upstream/orders"
-	"github.com/frontdesk/frontdesk/shared/upstream/payments"
 	"github.com/frontdesk/frontdesk/shared/upstream/reviews"
 	"github.com/frontdesk/frontdesk/shared/upstream/users"
 )
@@ -26,86 +23,6 @@ const (
 
 // warehouses are the inventory service's warehouse codes.
 var warehouses = map[string]bool{"ams": true, "nyc": true, "sgp": true}
-
-func toOrder(o orders.Order) (*model.Order, error) {
-	status := model.OrderStatus(o.Status)
-	if !status.IsValid() {
-		return nil, restclient.BadValue(orders.Service, "order status", o.Status)
-	}
-	items := make([]model.OrderItem, len(o.Items))
-	for i, it := range o.Items {
-		items[i] = model.OrderItem{
-			ProductID: it.ProductID,
-			Quantity:  it.Quantity,
-			UnitPrice: money.New(it.UnitPriceCents, o.Currency),
-		}
-	}
-	return &model.Order{
-		ID:         o.ID,
-		Status:     status,
-		CustomerID: o.UserID,
-		Items:      items,
-		Total:      money.New(o.TotalCents, o.Currency),
-		PaymentID:  o.PaymentID,
-		CreatedAt:  o.CreatedAt,
-		UpdatedAt:  o.UpdatedAt,
-	}, nil
-}
-
-func toCustomer(u users.User) (*model.Customer, error) {
-	tier := model.PlanTier(strings.ToUpper(u.Tier))
-	if !tier.IsValid() {
-		return nil, restclient.BadValue(users.Service, "tier", u.Tier)
-	}
-	roles := u.Roles
-	if roles == nil {
-		roles = []string{}
-	}
-	return &model.Customer{ID: u.ID, Name: u.Name, Email: u.Email, Tier: tier, Roles: roles, CreatedAt: u.CreatedAt}, nil
-}
-
-func toProduct(p catalog.Product) *model.Product {
-	return &model.Product{
-		ID:          p.ID,
-		Name:        p.Name,
-		Description: p.Description,
-		Category:    p.Category,
-		Price:       money.New(p.PriceCents, p.Currency),
-		ImageURL:    p.ImageURL,
-		Featured:    p.Featured,
-		CreatedAt:   p.CreatedAt,
-	}
-}
-
-func toInventory(s inventory.Stock) *model.Inventory {
-	ws := make([]model.WarehouseStock, len(s.Warehouses))
-	for i, w := range s.Warehouses {
-		ws[i] = model.WarehouseStock{Warehouse: w.Warehouse, Quantity: w.Quantity}
-	}
-	return &model.Inventory{Total: s.Total, Warehouses: ws}
-}
-
-func toPayment(p payments.Payment) (*model.Payment, error) {
-	status := model.PaymentStatus(p.Status)
-	if !status.IsValid() {
-		return nil, restclient.BadValue(payments.Service, "payment status", p.Status)
-	}
-	refunds := make([]*model.Refund, len(p.Refunds))
-	for i, r := range p.Refunds {
-		amount := money.New(r.AmountCents, p.Currency)
-		refunds[i] = &model.Refund{ID: r.ID, Amount: &amount, Reason: r.Reason, CreatedAt: r.CreatedAt}
-	}
-	return &model.Payment{
-		ID:        p.ID,
-		Status:    status,
-		Amount:    money.New(p.AmountCents, p.Currency),
-		Refunded:  money.New(p.RefundedCents, p.Currency),
-		Method:    p.Method,
-		Last4:     p.Last4,
-		Refunds:   refunds,
-		CreatedAt: p.CreatedAt,
-	}, nil
-}
 
 func toReview(r reviews.Review) (*model.Review, error) {
 	status := model.ReviewStatus(r.Status)
@@ -123,7 +40,7 @@ func orderConnection(w relay.Window, page orders.Page) (*model.OrderConnection, 
 	edges := make([]model.OrderEdge, len(page.Orders))
 	info, cursors := w.Page(len(page.Orders), page.Total)
 	for i, o := range page.Orders {
-		m, err := toOrder(o)
+		m, err := convert.Order(o)
 		if err != nil {
 			return nil, err
 		}
@@ -162,7 +79,7 @@ func loadProduct(ctx context.Context, id string) (*model.Product, error) {
 	if err != nil {
 		return nil, err
 	}
-	return toProduct(p), nil
+	return convert.Product(p), nil
 }
 
 func orderSort(o model.OrderOrder) string {
@@ -187,7 +104,7 @@ func loadCustomer(ctx context.Context, id string) (*model.Customer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return toCustomer(u)
+	return convert.Customer(u)
 }
 
 // loadProducts answers a batch field whose parents each name a product.
@@ -200,7 +117,7 @@ func loadProducts[P any](ctx context.Context, parents []*P, key func(*P) (string
 		if err != nil {
 			return nil, err
 		}
-		return toProduct(p), nil
+		return convert.Product(p), nil
 	})
 }
 
@@ -214,7 +131,7 @@ func loadCustomers[P any](ctx context.Context, parents []*P, key func(*P) (strin
 		if err != nil {
 			return nil, err
 		}
-		return toCustomer(u)
+		return convert.Customer(u)
 	})
 }
 

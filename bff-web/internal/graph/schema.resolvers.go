@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/frontdesk/frontdesk/bff-web/internal/convert"
 	"github.com/frontdesk/frontdesk/bff-web/internal/graph/model"
 	"github.com/frontdesk/frontdesk/shared/batch"
 	"github.com/frontdesk/frontdesk/shared/budget"
@@ -65,7 +66,7 @@ func (r *mutationResolver) UpdateOrderStatus(ctx context.Context, input model.Up
 	if err != nil {
 		return nil, err
 	}
-	m, err := toOrder(o)
+	m, err := convert.Order(o)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +86,7 @@ func (r *mutationResolver) RefundPayment(ctx context.Context, input model.Refund
 	if err != nil {
 		return nil, err
 	}
-	m, err := toPayment(p)
+	m, err := convert.Payment(p)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +111,7 @@ func (r *mutationResolver) AdjustInventory(ctx context.Context, input model.Adju
 	if err != nil {
 		return nil, err
 	}
-	out := &model.AdjustInventoryPayload{Inventory: toInventory(s)}
+	out := &model.AdjustInventoryPayload{Inventory: convert.Inventory(s)}
 	// The payload's product is optional data: its own latency budget.
 	p, err := loadProduct(budget.Optional(ctx), input.ProductID)
 	if err != nil {
@@ -166,7 +167,7 @@ func (r *orderResolver) Payment(ctx context.Context, objs []*model.Order) ([]*mo
 		if err != nil {
 			return nil, err
 		}
-		return toPayment(p)
+		return convert.Payment(p)
 	})
 }
 
@@ -188,7 +189,7 @@ func (r *productResolver) Inventory(ctx context.Context, objs []*model.Product) 
 		if err != nil {
 			return nil, err
 		}
-		return toInventory(s), nil
+		return convert.Inventory(s), nil
 	})
 }
 
@@ -251,7 +252,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		if err != nil {
 			return nil, err
 		}
-		return toOrder(o)
+		return convert.Order(o)
 	case "usr":
 		return loadCustomer(ctx, id)
 	case "prd":
@@ -261,7 +262,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		if err != nil {
 			return nil, err
 		}
-		return toPayment(p)
+		return convert.Payment(p)
 	case "rev":
 		rev, err := r.ReviewsAPI.Get(ctx, id)
 		if err != nil {
@@ -308,7 +309,7 @@ func (r *queryResolver) Order(ctx context.Context, id string) (*model.Order, err
 	if err != nil {
 		return nil, err
 	}
-	return toOrder(o)
+	return convert.Order(o)
 }
 
 // Customers is the resolver for the customers field.
@@ -329,7 +330,7 @@ func (r *queryResolver) Customers(ctx context.Context, search *string, first *in
 	info, cursors := w.Page(len(page.Users), page.Total)
 	edges := make([]model.CustomerEdge, len(page.Users))
 	for i, u := range page.Users {
-		c, err := toCustomer(u)
+		c, err := convert.Customer(u)
 		if err != nil {
 			return nil, err
 		}
@@ -364,7 +365,7 @@ func (r *queryResolver) Products(ctx context.Context, search *string, category *
 	info, cursors := w.Page(len(page.Products), page.Total)
 	edges := make([]model.ProductEdge, len(page.Products))
 	for i, p := range page.Products {
-		edges[i] = model.ProductEdge{Cursor: cursors[i], Node: toProduct(p)}
+		edges[i] = model.ProductEdge{Cursor: cursors[i], Node: convert.Product(p)}
 	}
 	return &model.ProductConnection{Edges: edges, PageInfo: &info, TotalCount: page.Total}, nil
 }
