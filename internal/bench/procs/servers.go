@@ -151,3 +151,17 @@ func Token(ctx context.Context, issuer, clientID, subject string) (string, error
 	}
 	return tok.AccessToken, nil
 }
+
+// DemoEnv are the settings that point a BFF at the demo issuer and services
+// StartDemo started (their URLs by name).
+func DemoEnv(urls map[string]string) []string {
+	return []string{
+		"OIDC_ISSUER=" + urls["issuer"],
+		"USERS_URL=" + urls["users"],
+		"CATALOG_URL=" + urls["catalog"],
+		"INVENTORY_URL=" + urls["inventory"],
+		"ORDERS_URL=" + urls["orders"],
+		"REVIEWS_URL=" + urls["reviews"],
+		"PAYMENTS_URL=" + urls["payments"],
+	}
+}

@@ -92,7 +92,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	commit, dirty := cfg.commit, false
 	if commit == "" {
-		commit, dirty = gitHead(ctx)
+		commit, dirty = procs.GitHead(ctx)
 	}
 
 	base := procs.ChildEnv(getenv)
@@ -358,20 +358,14 @@ func (m measurer) env(s *server, metricsAddr string) []string {
 	if !s.bff {
 		return env
 	}
+	env = append(env, procs.DemoEnv(m.urls)...)
 	return append(env,
 		"FRONTDESK_ENV=development",
 		"METRICS_ADDR="+metricsAddr,
 		"LOG_LEVEL=warn",
-		"OIDC_ISSUER="+m.urls["issuer"],
 		"RATE_LIMIT_ENABLED=false",
 		"CACHE_ENABLED=false",
 		"RESPONSE_CACHE_ENABLED=false",
-		"USERS_URL="+m.urls["users"],
-		"CATALOG_URL="+m.urls["catalog"],
-		"INVENTORY_URL="+m.urls["inventory"],
-		"ORDERS_URL="+m.urls["orders"],
-		"REVIEWS_URL="+m.urls["reviews"],
-		"PAYMENTS_URL="+m.urls["payments"],
 	)
 }
 
@@ -386,15 +380,4 @@ func valgrindVersion(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("valgrind --version: %w", err)
 	}
 	return strings.TrimSpace(string(out)), nil
-}
-
-// gitHead returns the checkout's HEAD commit and whether tracked files
-// differ from it; "unknown" outside a git checkout.
-func gitHead(ctx context.Context) (string, bool) {
-	out, err := exec.CommandContext(ctx, "git", "rev-parse", "HEAD").Output()
-	if err != nil {
-		return "unknown", false
-	}
-	status, err := exec.CommandContext(ctx, "git", "status", "--porcelain", "--untracked-files=no").Output()
-	return strings.TrimSpace(string(out)), err == nil && len(bytes.TrimSpace(status)) > 0
 }

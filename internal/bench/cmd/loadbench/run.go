@@ -155,15 +155,9 @@ func bffEnv(base []string, cfg config, urls map[string]string, naive, cached boo
 		"ADDR=127.0.0.1:0",
 		"METRICS_ADDR=off",
 		"LOG_LEVEL=warn",
-		"OIDC_ISSUER="+urls["issuer"],
 		"RATE_LIMIT_ENABLED=false",
-		"USERS_URL="+urls["users"],
-		"CATALOG_URL="+urls["catalog"],
-		"INVENTORY_URL="+urls["inventory"],
-		"ORDERS_URL="+urls["orders"],
-		"REVIEWS_URL="+urls["reviews"],
-		"PAYMENTS_URL="+urls["payments"],
 	)
+	env = append(env, procs.DemoEnv(urls)...)
 	if cached {
 		env = append(env, "CACHE_ENABLED=true", "RESPONSE_CACHE_ENABLED=true") // the defaults, in memory
 	} else {

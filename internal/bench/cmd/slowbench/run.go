@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -85,10 +84,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	env := append(slices.Clone(base),
 		"ADDR=127.0.0.1:0", "FRONTDESK_ENV=development", "METRICS_ADDR=off", "LOG_LEVEL=error",
-		"OIDC_ISSUER="+urls["issuer"], "RATE_LIMIT_ENABLED=false", "CACHE_ENABLED=false", "RESPONSE_CACHE_ENABLED=false",
-		"USERS_URL="+urls["users"], "CATALOG_URL="+urls["catalog"], "INVENTORY_URL="+urls["inventory"],
-		"ORDERS_URL="+urls["orders"], "REVIEWS_URL="+urls["reviews"], "PAYMENTS_URL="+urls["payments"],
+		"RATE_LIMIT_ENABLED=false", "CACHE_ENABLED=false", "RESPONSE_CACHE_ENABLED=false",
 	)
+	env = append(env, procs.DemoEnv(urls)...)
 	bff, addr, err := procs.StartServer(ctx, procs.Command{Name: "bff-mobile", Path: filepath.Join(cfg.bin, "bff-mobile"), Env: env}, procs.StartTimeout)
 	if bff != nil {
 		defer bff.Stop()
@@ -104,7 +102,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	hc := &http.Client{Timeout: time.Minute}
 	res := slowreviews.Results{
-		Commit: gitHead(ctx), Date: time.Now().UTC().Truncate(time.Second), Clients: cfg.clients,
+		Commit: shortCommit(procs.GitHead(ctx)), Date: time.Now().UTC().Truncate(time.Second), Clients: cfg.clients,
 		Duration: cfg.duration.String(), Latency: cfg.latency.String(), Budget: "1s, `UPSTREAM_OPTIONAL_BUDGET`'s default",
 	}
 	for _, slow := range []bool{false, true} {
@@ -292,10 +290,12 @@ func write(cfg config, res slowreviews.Results) error {
 	return os.WriteFile(cfg.doc, []byte(perquery.SpliceSection(string(doc), slowreviews.Heading, slowreviews.Section(&res))), 0o644) //nolint:gosec // a committed page
 }
 
-func gitHead(ctx context.Context) string {
-	out, err := exec.CommandContext(ctx, "git", "rev-parse", "--short=12", "HEAD").Output()
-	if err != nil {
-		return "unknown"
+// shortCommit is commit's first 12 characters, "+dirty" when tracked
+// files differ from it.
+func shortCommit(commit string, dirty bool) string {
+	commit = commit[:min(len(commit), 12)]
+	if dirty {
+		commit += "+dirty"
 	}
-	return strings.TrimSpace(string(out))
+	return commit
 }
