@@ -55,7 +55,7 @@ func Load[P any, K comparable, V any, R any](
 		vals, loadErrs = l.LoadMany(ctx, keys)
 	}
 	out := make([]R, len(parents))
-	var errs []error
+	var errs failures
 	for i, j := range at {
 		if j < 0 {
 			continue
@@ -65,17 +65,9 @@ func Load[P any, K comparable, V any, R any](
 			err = loadErrs[j]
 		}
 		out[i], err = convert(vals[j], err)
-		if err != nil {
-			if errs == nil {
-				errs = make([]error, len(parents))
-			}
-			errs[i] = At(ctx, i, err)
-		}
+		errs.add(ctx, len(parents), i, err)
 	}
-	if errs != nil {
-		return out, graphql.BatchErrorList(errs)
-	}
-	return out, nil
+	return out, errs.err()
 }
 
 // Value is the convert function of a field that answers the loaded value
@@ -85,23 +77,39 @@ func Value[V any](v V, err error) (V, error) { return v, err }
 // Each answers a batch field without loading: f gives each parent's answer.
 func Each[P any, R any](ctx context.Context, parents []*P, f func(*P) (R, error)) ([]R, error) {
 	out := make([]R, len(parents))
-	var errs []error
+	var errs failures
 	for i, p := range parents {
 		if p == nil {
 			continue
 		}
 		var err error
-		if out[i], err = f(p); err != nil {
-			if errs == nil {
-				errs = make([]error, len(parents))
-			}
-			errs[i] = At(ctx, i, err)
-		}
+		out[i], err = f(p)
+		errs.add(ctx, len(parents), i, err)
 	}
-	if errs != nil {
-		return out, graphql.BatchErrorList(errs)
+	return out, errs.err()
+}
+
+// failures are the errors of a batch answer, one slot per parent, made on
+// the first failure.
+type failures []error
+
+// add records err (when not nil) for parent i of n, at its path.
+func (f *failures) add(ctx context.Context, n, i int, err error) {
+	if err == nil {
+		return
 	}
-	return out, nil
+	if *f == nil {
+		*f = make([]error, n)
+	}
+	(*f)[i] = At(ctx, i, err)
+}
+
+// err is the batch answer's error: nil when no parent failed.
+func (f failures) err() error {
+	if f == nil {
+		return nil
+	}
+	return graphql.BatchErrorList(f)
 }
 
 // Degrade answers parent i of an optional field whose load failed with err.
