@@ -229,18 +229,7 @@ type T { s: String! }
 	obj := &codegen.Object{Definition: schema.Types["T"]}
 	root := &codegen.Object{Definition: schema.Types["Query"], Root: true}
 	field := func(o *codegen.Object, gql string, goType types.Type, mutate func(*codegen.Field)) *codegen.Field {
-		typ := ast.NonNullNamedType(gql, nil)
-		f := &codegen.Field{
-			FieldDefinition: &ast.FieldDefinition{Name: "f", Type: typ},
-			Object:          o,
-			GoFieldType:     codegen.GoFieldVariable,
-			GoFieldName:     "F",
-			TypeReference:   &config.TypeReference{Definition: schema.Types[gql], GQL: typ, GO: goType},
-		}
-		if mutate != nil {
-			mutate(f)
-		}
-		return f
+		return fieldOf(schema, o, gql, goType, mutate)
 	}
 	method := func(mutate func(*codegen.Field)) func(*codegen.Field) {
 		return func(f *codegen.Field) {
@@ -319,18 +308,7 @@ type T { s: String! }
 	reads := map[string]read{"_Money_cents": {}, "_Money_formatted": {}, "_Stock_total": {}}
 	obj := &codegen.Object{Definition: schema.Types["T"]}
 	field := func(o *codegen.Object, gql string, goType types.Type, mutate func(*codegen.Field)) *codegen.Field {
-		typ := ast.NonNullNamedType(gql, nil)
-		f := &codegen.Field{
-			FieldDefinition: &ast.FieldDefinition{Name: "f", Type: typ},
-			Object:          o,
-			GoFieldType:     codegen.GoFieldVariable,
-			GoFieldName:     "F",
-			TypeReference:   &config.TypeReference{Definition: schema.Types[gql], GQL: typ, GO: goType},
-		}
-		if mutate != nil {
-			mutate(f)
-		}
-		return f
+		return fieldOf(schema, o, gql, goType, mutate)
 	}
 	tests := []struct {
 		name string
@@ -359,4 +337,21 @@ type T { s: String! }
 			}
 		})
 	}
+}
+
+// fieldOf is a plain struct field F of object o, of the non-null type gql
+// of schema bound to goType, then changed by mutate (when not nil).
+func fieldOf(schema *ast.Schema, o *codegen.Object, gql string, goType types.Type, mutate func(*codegen.Field)) *codegen.Field {
+	typ := ast.NonNullNamedType(gql, nil)
+	f := &codegen.Field{
+		FieldDefinition: &ast.FieldDefinition{Name: "f", Type: typ},
+		Object:          o,
+		GoFieldType:     codegen.GoFieldVariable,
+		GoFieldName:     "F",
+		TypeReference:   &config.TypeReference{Definition: schema.Types[gql], GQL: typ, GO: goType},
+	}
+	if mutate != nil {
+		mutate(f)
+	}
+	return f
 }
