@@ -148,7 +148,13 @@ func (c Config) Validate() error {
 
 // Services are the upstreams' names, as errors, metrics and
 // UPSTREAM_OPTIONAL_BUDGETS name them.
-var Services = []string{users.Service, catalog.Service, inventory.Service, orders.Service, reviews.Service, payments.Service}
+var Services = func() []string {
+	var names []string
+	for _, u := range (Config{}).upstreamURLs() {
+		names = append(names, u.name)
+	}
+	return names
+}()
 
 // Budgets returns the latency budgets of optional data.
 func (c Config) Budgets() budget.Budgets {
