@@ -28,6 +28,8 @@ require (
 	golang.org/x/sync v0.24.0
 )
 
+require github.com/panjf2000/ants/v2 v2.12.1
+
 require (
 	github.com/agnivade/levenshtein v1.2.2 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect

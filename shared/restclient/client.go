@@ -130,7 +130,14 @@ func (c *Client) Get(ctx context.Context, path string, query url.Values, out any
 // JSON answer into out (ignored when out is nil). Failures of the call are
 // *Error values; a request that cannot be built (an unencodable body, an
 // invalid method) is a plain error, as the upstream never saw it.
+//
+// The call runs on a pooled goroutine (see onCallPool); Do waits for it.
 func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) error {
+	return onCallPool(func() error { return c.do(ctx, method, path, query, body, out) })
+}
+
+// do is Do on the goroutine that runs the call.
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body, out any) error {
 	op := method + " " + path
 	if c.deadline != nil {
 		if d, ok := c.deadline(ctx); ok {
