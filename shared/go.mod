@@ -30,6 +30,8 @@ require (
 
 require github.com/panjf2000/ants/v2 v2.12.1
 
+require github.com/HdrHistogram/hdrhistogram-go v1.4.0 // indirect
+
 require (
 	github.com/agnivade/levenshtein v1.2.2 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect

@@ -55,8 +55,8 @@ type Options struct {
 
 // UpstreamOptions instrument the upstream clients of a BFF: every attempt
 // is counted in the access log and metrics and gets a client span with a
-// propagated traceparent; breaker transitions set the breaker gauge. m may
-// be nil.
+// propagated traceparent; breaker transitions set the breaker gauge;
+// hedges are counted. m may be nil.
 func UpstreamOptions(logger *slog.Logger, m *metrics.Metrics) []upstream.Option {
 	return []upstream.Option{
 		upstream.WithAttemptTransport(func(service string, next http.RoundTripper) http.RoundTripper {
@@ -65,6 +65,7 @@ func UpstreamOptions(logger *slog.Logger, m *metrics.Metrics) []upstream.Option 
 		upstream.WithBreakerStateChange(func(service, _, to string) {
 			m.SetBreakerState(service, metrics.BreakerState(to))
 		}),
+		upstream.WithHedgeObserver(m.ObserveHedge),
 	}
 }
 

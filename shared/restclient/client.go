@@ -8,7 +8,7 @@
 //
 //	forward.Transport  identity and request-id headers (package forward)
 //	Retry              idempotent requests only: backoff with full jitter,
-//	                   Retry-After, retry budget, backup targets
+//	                   Retry-After, retry budget, backup targets, hedging
 //	Breaker            circuit breaker per upstream (sony/gobreaker)
 //	Attempt            per-attempt timeout, deadline floor, body read with a size cap
 //	http.Transport     one per upstream (NewHTTPClient)

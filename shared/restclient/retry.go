@@ -41,6 +41,9 @@ type RetryConfig struct {
 	// full timeout.
 	RetryTimeouts bool
 
+	// Hedge, when set, hedges idempotent requests (see HedgeConfig).
+	Hedge *HedgeConfig
+
 	// Rand returns a uniform random number in [0, 1). Default math/rand/v2.
 	Rand func() float64
 	// Sleep waits d or until ctx is done, returning ctx's error then.
@@ -72,6 +75,7 @@ func (c RetryConfig) withDefaults() RetryConfig {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	c.Hedge = c.Hedge.withDefaults()
 	return c
 }
 
@@ -95,7 +99,8 @@ func (c RetryConfig) withDefaults() RetryConfig {
 // the last answer or error is returned, annotated with the number of
 // attempts (Error.Attempts). With Targets, the first attempt goes to the
 // first target that has not failed within its cool-down, each retry to the
-// next target round-robin.
+// next target round-robin. With Hedge, an attempt left unanswered for the
+// hedging delay is sent again while it is still out (see HedgeConfig).
 type Retry struct {
 	next http.RoundTripper
 	cfg  RetryConfig
@@ -131,28 +136,23 @@ func (r *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 		if r.cfg.Targets != nil {
 			target = (first + attempt - 1) % r.cfg.Targets.Len()
 		}
-		out, err := r.prepare(req, target, attempt)
+		res, n, err := r.send(req, first, target, attempt, maxAttempts)
 		if err != nil {
 			return nil, &attemptsError{attempts: attempt - 1, err: err}
 		}
-		resp, err := r.next.RoundTrip(out)
-		if r.cfg.Targets != nil {
-			r.cfg.Targets.report(target, attemptOutcome(out, resp, err))
-		}
+		attempt += n - 1 // a hedge was an attempt too
+		resp, err := res.resp, res.err
 		if attempt >= maxAttempts || !retryable(ctx, resp, err) {
 			return finish(resp, err, attempt)
 		}
-		if errors.Is(err, ErrAttemptTimeout) && !r.cfg.RetryTimeouts && r.nextTarget(first, attempt) == target {
+		if errors.Is(err, ErrAttemptTimeout) && !r.cfg.RetryTimeouts && r.nextTarget(first, attempt) == res.target {
 			return finish(resp, err, attempt) // the same slow target again: no
 		}
 		wait, ok := r.wait(resp, attempt)
 		if !ok || !r.fits(ctx, wait) || r.cfg.Budget != nil && !r.cfg.Budget.TryRetry() {
 			return finish(resp, err, attempt)
 		}
-		if resp != nil {
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-			_ = resp.Body.Close()
-		}
+		res.discard()
 		if err := r.cfg.Sleep(ctx, wait); err != nil {
 			return nil, &attemptsError{attempts: attempt, err: fmt.Errorf("waiting to retry: %w", err)}
 		}

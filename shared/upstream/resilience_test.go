@@ -3,6 +3,8 @@ package upstream_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -199,5 +201,72 @@ func TestBackupURLs(t *testing.T) {
 	}
 	if n := u.Calls("inventory"); n != 0 {
 		t.Errorf("backup inventory calls = %d, want 0: a mutation is never sent to a backup", n)
+	}
+}
+
+// stalled is an upstream that never answers: each request waits until the
+// caller gives up on it, which it reports on canceled.
+func stalled(t *testing.T) (url string, canceled <-chan string) {
+	t.Helper()
+	ch := make(chan string, 16)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // then the server notices the caller hanging up
+		<-r.Context().Done()
+		ch <- r.Method + " " + r.URL.Path
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, ch
+}
+
+// TestHedgedReads: with UPSTREAM_HEDGE_DELAY, a read the primary URL sits
+// on is sent again to the backup, whose answer wins, and the primary's
+// attempt is cancelled; a mutation is never hedged.
+func TestHedgedReads(t *testing.T) {
+	u := servicestest.Start(t)
+	primary, canceled := stalled(t)
+	cfg := demoConfig(u)
+	cfg.ReviewsURL = primary + "," + u.URL("reviews")
+	cfg.OrdersURL = primary + "," + u.URL("orders")
+	cfg.HedgeDelay = "20ms"
+	cfg.Timeout = 300 * time.Millisecond
+	var mu sync.Mutex
+	var events []string
+	c, err := upstream.New(cfg, upstream.WithHedgeObserver(func(service string, won bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		events = append(events, fmt.Sprintf("%s won=%v", service, won))
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	sum, err := c.Reviews.Summary(t.Context(), "prd_0001")
+	if err != nil || sum.ProductID != "prd_0001" {
+		t.Fatalf("Summary = %+v, %v; want prd_0001's summary from the backup", sum, err)
+	}
+	if n := u.Calls("reviews"); n != 1 {
+		t.Errorf("backup reviews calls = %d, want 1 (the hedge)", n)
+	}
+	select {
+	case got := <-canceled:
+		if got != "GET /products/prd_0001/reviews/summary" {
+			t.Errorf("the primary's cancelled request was %q", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the primary's attempt was not cancelled when the hedge won")
+	}
+	mu.Lock()
+	got := slices.Clone(events)
+	mu.Unlock()
+	if want := []string{"reviews won=false", "reviews won=true"}; !slices.Equal(got, want) {
+		t.Errorf("hedge events = %v, want %v", got, want)
+	}
+
+	_, err = c.Orders.Create(t.Context(), orders.NewOrder{UserID: "usr_0001", Items: []orders.Item{{ProductID: "prd_0001", Quantity: 1}}})
+	if k, _ := restclient.KindOf(err); k != restclient.KindTimeout {
+		t.Errorf("Create on a stalled primary = %v, want a timeout", err)
+	}
+	if n := u.Calls("orders"); n != 0 {
+		t.Errorf("backup orders calls = %d, want 0: a mutation is never hedged", n)
 	}
 }

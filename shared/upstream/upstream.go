@@ -67,6 +67,16 @@ type Config struct {
 	// OptionalBudgets overrides OptionalBudget per upstream, e.g.
 	// "reviews=300ms,inventory=200ms" (0 turns one off).
 	OptionalBudgets map[string]time.Duration `env:"UPSTREAM_OPTIONAL_BUDGETS" envKeyValSeparator:"=" json:"optionalBudgets"`
+	// HedgeDelay hedges idempotent calls (docs/resilience.md): a second
+	// attempt, to a backup URL if there is one, when the first has gone
+	// unanswered this long; the first good answer wins. "off" (the
+	// default), "p95" (the upstream's p95 over the last 10s, at least
+	// 10ms, once it has 20 answers) or a duration. Hedges are retries for
+	// UPSTREAM_RETRIES and UPSTREAM_RETRY_BUDGET.
+	HedgeDelay string `env:"UPSTREAM_HEDGE_DELAY" envDefault:"off" json:"hedgeDelay"`
+	// HedgeDelays overrides HedgeDelay per upstream, e.g.
+	// "reviews=p95,catalog=150ms,users=off".
+	HedgeDelays map[string]string `env:"UPSTREAM_HEDGE_DELAYS" envKeyValSeparator:"=" json:"hedgeDelays"`
 	// BreakerFailures is the consecutive failed attempts (transport error,
 	// timeout, 5xx) that open an upstream's circuit breaker, 1 to 1000. Half
 	// or more of at least 20 attempts failing within 10s opens it too.
@@ -135,6 +145,17 @@ func (c Config) Validate() error {
 	case c.OptionalBudget < 0:
 		return errors.New("UPSTREAM_OPTIONAL_BUDGET must not be negative")
 	}
+	if _, err := parseHedgeDelay(c.HedgeDelay); err != nil {
+		return fmt.Errorf("UPSTREAM_HEDGE_DELAY: %w", err)
+	}
+	for name, v := range c.HedgeDelays {
+		if !slices.Contains(Services, name) {
+			return fmt.Errorf("UPSTREAM_HEDGE_DELAYS: unknown upstream %q (one of %s)", name, strings.Join(Services, ", "))
+		}
+		if _, err := parseHedgeDelay(v); err != nil {
+			return fmt.Errorf("UPSTREAM_HEDGE_DELAYS: %s: %w", name, err)
+		}
+	}
 	for name, d := range c.OptionalBudgets {
 		if !slices.Contains(Services, name) {
 			return fmt.Errorf("UPSTREAM_OPTIONAL_BUDGETS: unknown upstream %q (one of %s)", name, strings.Join(Services, ", "))
@@ -159,6 +180,48 @@ var Services = func() []string {
 // Budgets returns the latency budgets of optional data.
 func (c Config) Budgets() budget.Budgets {
 	return budget.Budgets{Default: c.OptionalBudget, Services: c.OptionalBudgets}
+}
+
+// hedgeDelay is a parsed hedging setting.
+type hedgeDelay struct {
+	on    bool
+	fixed time.Duration // 0: the upstream's p95
+}
+
+// parseHedgeDelay reads "off", "p95" or a positive duration.
+func parseHedgeDelay(v string) (hedgeDelay, error) {
+	switch v = strings.TrimSpace(v); v {
+	case "", "off":
+		return hedgeDelay{}, nil
+	case "p95":
+		return hedgeDelay{on: true}, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return hedgeDelay{}, fmt.Errorf(`want "off", "p95" or a positive duration, got %q`, v)
+	}
+	return hedgeDelay{on: true, fixed: d}, nil
+}
+
+// hedge returns the hedging of service's calls, nil for none. Validate has
+// checked the settings.
+func (c Config) hedge(service string, onHedge func(service string, won bool)) *restclient.HedgeConfig {
+	v := c.HedgeDelay
+	if o, ok := c.HedgeDelays[service]; ok {
+		v = o
+	}
+	h, _ := parseHedgeDelay(v)
+	if !h.on {
+		return nil
+	}
+	cfg := &restclient.HedgeConfig{Delay: h.fixed}
+	if h.fixed == 0 {
+		cfg.Latency = restclient.NewLatency(restclient.LatencyConfig{})
+	}
+	if onHedge != nil {
+		cfg.OnHedge = func(won bool) { onHedge(service, won) }
+	}
+	return cfg
 }
 
 // Clients holds one typed client per upstream service.
@@ -202,15 +265,16 @@ func (c *Clients) BreakerStates() map[string]string {
 //   - cache.Transport: what the answer's Cache-Control says, for the
 //     entity cache, and which upstream the request read from;
 //   - restclient.Retry: idempotent calls retried (UPSTREAM_RETRIES,
-//     backoff, Retry-After, UPSTREAM_RETRY_BUDGET) over the upstream's base
-//     URLs;
+//     backoff, Retry-After, UPSTREAM_RETRY_BUDGET) and hedged
+//     (UPSTREAM_HEDGE_DELAY) over the upstream's base URLs;
 //   - restclient.Breaker: the upstream's circuit breaker;
 //   - restclient.Attempt: UPSTREAM_TIMEOUT per attempt, the request's
 //     deadline, UPSTREAM_MAX_RESPONSE_BYTES.
 //
 // Options add instrumentation: WithAttemptTransport wraps each attempt's
 // transport (below the breaker, so calls an open breaker refuses are not
-// upstream calls), WithBreakerStateChange reports breaker transitions;
+// upstream calls), WithBreakerStateChange reports breaker transitions,
+// WithHedgeObserver hedges sent and won;
 // WithCache gives the clients a cache to evict from.
 func New(cfg Config, opts ...Option) (*Clients, error) {
 	clk := clock{}
@@ -236,6 +300,12 @@ func WithCache(c *cache.Cache) Option {
 	return func(clk *clock) { clk.cache = c }
 }
 
+// WithHedgeObserver calls fn with a service's name when a hedge is sent to
+// it (won false) and when one answered first (won true).
+func WithHedgeObserver(fn func(service string, won bool)) Option {
+	return func(c *clock) { c.onHedge = fn }
+}
+
 // WithBreakerStateChange calls fn with a service's name and the old and new
 // state ("closed", "half-open", "open") of its circuit breaker. fn must be
 // quick: it runs under the breaker's lock.
@@ -252,6 +322,7 @@ type clock struct {
 
 	wrapAttempt func(service string, next http.RoundTripper) http.RoundTripper
 	onBreaker   func(service, from, to string)
+	onHedge     func(service string, won bool)
 	cache       *cache.Cache
 }
 
@@ -300,6 +371,7 @@ func newClients(cfg Config, clk clock) (*Clients, error) {
 			}),
 			Targets:       targets,
 			RetryTimeouts: cfg.RetryTimeouts,
+			Hedge:         cfg.hedge(u.name, clk.onHedge),
 			Rand:          clk.rand,
 			Sleep:         clk.sleep,
 			Now:           clk.now,

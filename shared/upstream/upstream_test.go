@@ -97,6 +97,18 @@ func TestConfigValidate(t *testing.T) {
 			`UPSTREAM_OPTIONAL_BUDGETS: unknown upstream "review" (one of users, catalog, inventory, orders, reviews, payments)`},
 		{"negative budget of an upstream", func(c *upstream.Config) { c.OptionalBudgets = map[string]time.Duration{"reviews": -1} },
 			"UPSTREAM_OPTIONAL_BUDGETS: the budget of reviews must not be negative"},
+		{"hedging off", func(c *upstream.Config) { c.HedgeDelay = "off" }, ""},
+		{"hedging at p95", func(c *upstream.Config) { c.HedgeDelay = "p95" }, ""},
+		{"hedging after a delay", func(c *upstream.Config) { c.HedgeDelay = "150ms" }, ""},
+		{"hedging per upstream", func(c *upstream.Config) { c.HedgeDelays = map[string]string{"reviews": "p95", "users": "off"} }, ""},
+		{"hedging misspelt", func(c *upstream.Config) { c.HedgeDelay = "p99" },
+			`UPSTREAM_HEDGE_DELAY: want "off", "p95" or a positive duration, got "p99"`},
+		{"hedging after no time", func(c *upstream.Config) { c.HedgeDelay = "0s" },
+			`UPSTREAM_HEDGE_DELAY: want "off", "p95" or a positive duration, got "0s"`},
+		{"hedging an unknown upstream", func(c *upstream.Config) { c.HedgeDelays = map[string]string{"review": "p95"} },
+			`UPSTREAM_HEDGE_DELAYS: unknown upstream "review" (one of users, catalog, inventory, orders, reviews, payments)`},
+		{"hedging an upstream misspelt", func(c *upstream.Config) { c.HedgeDelays = map[string]string{"reviews": "-1s"} },
+			`UPSTREAM_HEDGE_DELAYS: reviews: want "off", "p95" or a positive duration, got "-1s"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

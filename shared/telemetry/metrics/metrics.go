@@ -57,6 +57,7 @@ type Metrics struct {
 	rateLimit        *prometheus.CounterVec
 	rateLimitStore   *prometheus.CounterVec
 	breaker          *prometheus.GaugeVec
+	hedges           *prometheus.CounterVec
 }
 
 // Buckets of the histograms.
@@ -136,10 +137,14 @@ func New(cfg Config) *Metrics {
 			Name: "frontdesk_circuit_breaker_state",
 			Help: "Circuit-breaker state per upstream service: 0 closed, 1 half-open, 2 open.",
 		}, []string{"service"}),
+		hedges: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "frontdesk_upstream_hedges_total",
+			Help: "Hedged upstream reads (UPSTREAM_HEDGE_DELAY) per upstream service: result sent (a hedge went out), won (it answered first).",
+		}, []string{"service", "result"}),
 	}
 	r.MustRegister(m.requests, m.requestErrors, m.requestDuration, m.inFlight,
 		m.upstreamCalls, m.upstreamErrors, m.upstreamDuration, m.upstreamInFlight,
-		m.batchSize, m.cache, m.rateLimit, m.rateLimitStore, m.breaker)
+		m.batchSize, m.cache, m.rateLimit, m.rateLimitStore, m.breaker, m.hedges)
 	return m
 }
 
@@ -290,6 +295,19 @@ func (m *Metrics) SetBreakerState(service string, state BreakerState) {
 	if v, ok := breakerValues[state]; ok {
 		m.breaker.WithLabelValues(service).Set(v)
 	}
+}
+
+// ObserveHedge counts a hedge sent to service's upstream (won false) or one
+// that answered first (won true); see upstream.WithHedgeObserver.
+func (m *Metrics) ObserveHedge(service string, won bool) {
+	if m == nil {
+		return
+	}
+	result := "sent"
+	if won {
+		result = "won"
+	}
+	m.hedges.WithLabelValues(service, result).Inc()
 }
 
 func (m *Metrics) operation(name string) string {

@@ -239,6 +239,9 @@ func TestLoaderCacheRateLimitAndBreaker(t *testing.T) {
 	m.SetBreakerState("reviews", metrics.BreakerOpen)
 	m.SetBreakerState("reviews", "melted") // unknown: ignored
 	m.SetBreakerState("users", metrics.BreakerState("half-open"))
+	m.ObserveHedge("reviews", false)
+	m.ObserveHedge("reviews", false)
+	m.ObserveHedge("reviews", true)
 
 	for _, tt := range []struct {
 		family string
@@ -254,6 +257,8 @@ func TestLoaderCacheRateLimitAndBreaker(t *testing.T) {
 		{"frontdesk_ratelimit_decisions_total", map[string]string{"policy": "user", "decision": "rejected"}, 1},
 		{"frontdesk_circuit_breaker_state", map[string]string{"service": "reviews"}, 2},
 		{"frontdesk_circuit_breaker_state", map[string]string{"service": "users"}, 1},
+		{"frontdesk_upstream_hedges_total", map[string]string{"service": "reviews", "result": "sent"}, 2},
+		{"frontdesk_upstream_hedges_total", map[string]string{"service": "reviews", "result": "won"}, 1},
 	} {
 		tt.labels["bff"] = "bff-test"
 		if got := value(t, m, tt.family, tt.labels); got != tt.want {
@@ -270,6 +275,7 @@ func TestRegistryGathersAndLints(t *testing.T) {
 	m.ObserveCache("entity", metrics.CacheHit)
 	m.ObserveRateLimit("ip", true)
 	m.SetBreakerState("users", metrics.BreakerClosed)
+	m.ObserveHedge("users", true)
 
 	if _, err := m.Registry().Gather(); err != nil {
 		t.Fatalf("gathering: %v", err)
