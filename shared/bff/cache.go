@@ -16,7 +16,8 @@ import (
 // NewCache returns the BFF's cache (nil when CACHE_ENABLED is false): in
 // Redis when REDIS_ADDR is set (its own client, closed by the returned
 // func), else in memory. Lookups are counted in m and in the request's
-// access log.
+// access log. The latency budgets of optional data (UPSTREAM_OPTIONAL_BUDGET)
+// let a stale entry stand in for a fetch that outlives its budget.
 func NewCache(cfg Config, logger *slog.Logger, m *metrics.Metrics) (*cache.Cache, func() error, error) {
 	closeFn := func() error { return nil }
 	if !cfg.Cache.Enabled {
@@ -31,7 +32,10 @@ func NewCache(cfg Config, logger *slog.Logger, m *metrics.Metrics) (*cache.Cache
 		client, closeFn = c, c.Close
 	}
 	store := cache.NewStore(cfg.Cache, client, cfg.Redis.KeyPrefix+"cache:", cfg.Redis.Timeout, logger)
-	return cache.New(store, cfg.Cache, cache.WithObserver(CacheObserver(m))), closeFn, nil
+	return cache.New(store, cfg.Cache,
+		cache.WithObserver(CacheObserver(m)),
+		cache.WithDeadline(cfg.Upstream.Budgets().Deadline), // stale-if-slow
+	), closeFn, nil
 }
 
 // CacheObserver counts lookups in m and in the access log (a stale entry

@@ -54,8 +54,12 @@ func (b Budgets) Deadline(ctx context.Context, service string) (time.Time, bool)
 type optionalKey struct{}
 
 // mark is the value of optionalKey: the operation's start when it was
-// carried over to a context without the operation (Carry), else zero.
-type mark struct{ start time.Time }
+// carried over to a context without the operation (Carry), else zero; none
+// when no budget applies (Without).
+type mark struct {
+	start time.Time
+	none  bool
+}
 
 // Optional returns ctx marked as loading optional data: what a root
 // resolver prefetches for the fields below it.
@@ -75,13 +79,19 @@ func Carry(dst, src context.Context) context.Context {
 	return context.WithValue(dst, optionalKey{}, mark{start: start})
 }
 
+// Without returns ctx with no latency budget: what an entity cache's
+// background refresh runs on once the caller has had its stale value.
+func Without(ctx context.Context) context.Context {
+	return context.WithValue(ctx, optionalKey{}, mark{none: true})
+}
+
 // IsOptional reports whether ctx loads optional data: it was marked with
 // Optional (or Carry), or it is the context of a field below a root field
 // (a field context with a field among its ancestors; a root field's only
 // ancestor is its operation type's, which has none).
 func IsOptional(ctx context.Context) bool {
-	if _, ok := ctx.Value(optionalKey{}).(mark); ok {
-		return true
+	if m, ok := ctx.Value(optionalKey{}).(mark); ok {
+		return !m.none
 	}
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -98,8 +108,8 @@ func IsOptional(ctx context.Context) bool {
 // optionalSince returns the start of the operation whose optional data ctx
 // loads; ok is false when ctx loads essential data or has no operation.
 func optionalSince(ctx context.Context) (time.Time, bool) {
-	if m, ok := ctx.Value(optionalKey{}).(mark); ok && !m.start.IsZero() {
-		return m.start, true
+	if m, ok := ctx.Value(optionalKey{}).(mark); ok && (m.none || !m.start.IsZero()) {
+		return m.start, !m.none
 	}
 	if !IsOptional(ctx) || !graphql.HasOperationContext(ctx) {
 		return time.Time{}, false

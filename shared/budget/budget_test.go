@@ -37,6 +37,9 @@ func TestDeadline(t *testing.T) {
 		{"operation without a start", budget.Optional(graphql.WithOperationContext(context.Background(), &graphql.OperationContext{})), "reviews", time.Time{}},
 		{"carried to the request's context", budget.Carry(context.Background(), below), "reviews", start.Add(300 * time.Millisecond)},
 		{"essential data carried: nothing", budget.Carry(context.Background(), root), "reviews", time.Time{}},
+		{"background refresh: none below a field", budget.Without(below), "reviews", time.Time{}},
+		{"background refresh: none once carried", budget.Without(budget.Carry(context.Background(), below)), "reviews", time.Time{}},
+		{"background refresh: none when marked optional", budget.Without(budget.Optional(root)), "reviews", time.Time{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

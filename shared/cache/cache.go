@@ -183,6 +183,8 @@ type Cache struct {
 	now     func() time.Time
 	observe Observer
 	flight  flight
+	// deadline is the latency budget of a call to a service (WithDeadline).
+	deadline func(ctx context.Context, service string) (time.Time, bool)
 }
 
 // Option adjusts New.
@@ -190,6 +192,15 @@ type Option func(*Cache)
 
 // WithObserver reports every lookup to observe (metrics, access log).
 func WithObserver(observe Observer) Option { return func(c *Cache) { c.observe = observe } }
+
+// WithDeadline gives the cache the latency budget of a call to a service
+// (budget.Budgets.Deadline): a missing entity with a stale copy within
+// MaxStale is answered with that copy once its fetch runs past the
+// deadline, and the fetch goes on in the background to refresh the entry
+// (stale-if-slow, see Load).
+func WithDeadline(fn func(ctx context.Context, service string) (time.Time, bool)) Option {
+	return func(c *Cache) { c.deadline = fn }
+}
 
 // WithClock makes the cache read the time from now (tests).
 func WithClock(now func() time.Time) Option { return func(c *Cache) { c.now = now } }

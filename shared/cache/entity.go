@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/shared/auth"
+	"github.com/frontdesk/frontdesk/shared/budget"
 	"github.com/frontdesk/frontdesk/shared/restclient"
 )
 
@@ -40,7 +41,15 @@ var errLeaderFailed = errors.New("cache: the shared fetch of this entity failed"
 //   - an id whose fetch failed as unavailable, timed out or behind an open
 //     circuit breaker gets its stale entry, if one is within MaxStale, and
 //     the request's Record notes its age; other failures (not found,
-//     rejected) are returned as they are and never cached.
+//     rejected) are returned as they are and never cached;
+//   - stale-if-slow: with a latency budget for the call (WithDeadline) and
+//     a stale entry for at least one miss, the misses are fetched in the
+//     background, on a context the caller's leaving does not cancel and no
+//     budget cuts (bounded by RefreshTimeout). If the fetch ends by the
+//     deadline, Load returns its result; if not, Load returns at the
+//     deadline, each stale entry standing in as after a timeout and every
+//     other miss failing as an upstream timeout, and the fetch goes on to
+//     store fresh entries for the next reader.
 //
 // A private kind is read and stored in the caller's partition (subject and
 // roles), and not cached at all for an anonymous caller. With a nil c, Load
@@ -60,7 +69,11 @@ func Load[V any](ctx context.Context, c *Cache, kind Kind, ids []string, fetch F
 		results: make([]string, len(ids)), stale: map[int]envelope{}}
 	b.lookup(ctx, typeVersion(reflect.TypeFor[V]()), part)
 	if len(b.misses) > 0 {
-		b.fetchMisses(ctx, fetch)
+		if deadline, ok := b.staleIfSlow(ctx); ok {
+			b.fetchInBackground(ctx, deadline, fetch)
+		} else {
+			b.fetchMisses(ctx, fetch)
+		}
 		b.fallBackToStale(rec)
 	}
 	for _, r := range b.results {
@@ -164,6 +177,57 @@ func (b *batch[V]) fetchMisses(ctx context.Context, fetch FetchFunc[V]) {
 		for x, i := range again {
 			b.vals[i], b.errs[i] = at(vals, x), at(errs, x)
 		}
+	}
+}
+
+// RefreshTimeout bounds a fetch that goes on in the background after its
+// caller was answered with stale entries (stale-if-slow).
+const RefreshTimeout = 10 * time.Second
+
+// errOverBudget is the cause of a miss whose fetch ran past its latency
+// budget while it refreshed in the background.
+var errOverBudget = errors.New("cache: the fetch ran past the call's latency budget; it goes on in the background")
+
+// staleIfSlow returns the latency budget's deadline of this batch's fetch
+// when a stale entry could stand in for a miss that outlives it.
+func (b *batch[V]) staleIfSlow(ctx context.Context) (time.Time, bool) {
+	if len(b.stale) == 0 || b.c.deadline == nil {
+		return time.Time{}, false
+	}
+	return b.c.deadline(ctx, b.kind.Service)
+}
+
+// fetchInBackground fetches the misses as fetchMisses does, but on a
+// goroutine and a context of their own, and waits for them only until
+// deadline or the caller's leaving; then the misses fail as timed out (or
+// canceled) and the fetch goes on, storing what it gets.
+func (b *batch[V]) fetchInBackground(ctx context.Context, deadline time.Time, fetch FetchFunc[V]) {
+	bg := *b // its own results; the rest is read only from here on
+	bg.vals, bg.errs = make([]V, len(b.ids)), make([]error, len(b.ids))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rctx, cancel := context.WithTimeout(budget.Without(context.WithoutCancel(ctx)), RefreshTimeout)
+		defer cancel()
+		bg.fetchMisses(rctx, fetch)
+	}()
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
+	kind, cause := restclient.KindTimeout, errOverBudget
+	select {
+	case <-done:
+		for _, i := range b.misses {
+			b.vals[i], b.errs[i] = bg.vals[i], bg.errs[i]
+		}
+		return
+	case <-timer.C:
+	case <-ctx.Done():
+		if cause = ctx.Err(); errors.Is(cause, context.Canceled) {
+			kind = restclient.KindCanceled
+		}
+	}
+	for _, i := range b.misses {
+		b.errs[i] = &restclient.Error{Service: b.kind.Service, Op: "load " + b.kind.Name, Kind: kind, Err: cause}
 	}
 }
 

@@ -429,3 +429,112 @@ func TestLoadRefetchesWhenTheSharedFetchWasCanceled(t *testing.T) {
 		}
 	})
 }
+
+// TestLoadStaleIfSlow: with a latency budget for the call, a miss that has
+// a stale entry is answered with it once its fetch outlives the budget; the
+// fetch goes on in the background, past the caller's leaving, and refreshes
+// the entry.
+func TestLoadStaleIfSlow(t *testing.T) {
+	const budget = 300 * time.Millisecond
+	newCache := func() *cache.Cache {
+		return cache.New(cache.NewMemory(100, time.Now), cachetest.Config(),
+			cache.WithDeadline(func(context.Context, string) (time.Time, bool) { return time.Now().Add(budget), true }))
+	}
+	// An upstream answering with the catalog's freshness, through the
+	// cache's transport (which records it for the fetch).
+	upstream := cache.Transport("catalog", roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Cache-Control": {"max-age=60"}}, Body: http.NoBody, Request: r}, nil
+	}))
+	// fetchIn answers name for every id after d, unless its context ends.
+	fetchIn := func(d time.Duration, name string) cache.FetchFunc[item] {
+		return func(ctx context.Context, ids []string) ([]item, []error) {
+			vals, errs := make([]item, len(ids)), make([]error, len(ids))
+			select {
+			case <-time.After(d):
+				req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://catalog.internal/items", nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp, err := upstream.RoundTrip(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_ = resp.Body.Close()
+				for i, id := range ids {
+					vals[i] = item{ID: id, Name: name}
+				}
+			case <-ctx.Done():
+				for i := range ids {
+					errs[i] = &restclient.Error{Kind: restclient.KindCanceled, Err: ctx.Err()}
+				}
+			}
+			return vals, errs
+		}
+	}
+	mustNotFetch := func(ctx context.Context, ids []string) ([]item, []error) {
+		t.Errorf("fetched %v, want them from the cache", ids)
+		return make([]item, len(ids)), make([]error, len(ids))
+	}
+
+	t.Run("slower than the budget: stale now, fresh next time", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			c := newCache()
+			cache.Load(t.Context(), c, publicKind, []string{"a"}, fetchIn(0, "v1"))
+			time.Sleep(61 * time.Second) // past the catalog's 60s default TTL, within CACHE_MAX_STALE
+
+			ctx, cancel := context.WithCancel(t.Context())
+			ctx, rec := cache.NewContext(ctx)
+			start := time.Now()
+			vals, errs := cache.Load(ctx, c, publicKind, []string{"a", "b"}, fetchIn(3*time.Second, "v2"))
+			if took := time.Since(start); took != budget {
+				t.Errorf("Load took %v, want the budget (%v)", took, budget)
+			}
+			if errs[0] != nil || vals[0].Name != "v1" {
+				t.Errorf("a = %+v, %v; want its stale entry", vals[0], errs[0])
+			}
+			if e, ok := errors.AsType[*restclient.Error](errs[1]); !ok || e.Kind != restclient.KindTimeout || e.Service != "catalog" {
+				t.Errorf("b (never cached) = %v, want a catalog timeout", errs[1])
+			}
+			if age, ok := rec.Stale(); !ok || age != 61*time.Second {
+				t.Errorf("Record.Stale = %v, %v; want 61s, true", age, ok)
+			}
+			cancel() // the caller has its answer and goes away; the refresh goes on
+
+			time.Sleep(3 * time.Second)
+			synctest.Wait() // the background fetch has stored its answer
+			vals, errs = cache.Load(t.Context(), c, publicKind, []string{"a", "b"}, mustNotFetch)
+			if errs[0] != nil || errs[1] != nil || vals[0].Name != "v2" || vals[1].Name != "v2" {
+				t.Errorf("after the refresh = %+v, %v; want both fresh (v2) from the cache", vals, errs)
+			}
+		})
+	})
+	t.Run("within the budget: the fresh answer", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			c := newCache()
+			cache.Load(t.Context(), c, publicKind, []string{"a"}, fetchIn(0, "v1"))
+			time.Sleep(61 * time.Second)
+			ctx, rec := cache.NewContext(t.Context())
+			vals, errs := cache.Load(ctx, c, publicKind, []string{"a"}, fetchIn(100*time.Millisecond, "v2"))
+			if errs[0] != nil || vals[0].Name != "v2" {
+				t.Errorf("a = %+v, %v; want the fresh answer", vals[0], errs[0])
+			}
+			if _, ok := rec.Stale(); ok {
+				t.Error("Record.Stale set for a fresh answer")
+			}
+		})
+	})
+	t.Run("no stale entry: the fetch is the caller's", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			c := newCache()
+			start := time.Now()
+			vals, errs := cache.Load(t.Context(), c, publicKind, []string{"a"}, fetchIn(3*time.Second, "v1"))
+			if errs[0] != nil || vals[0].Name != "v1" || time.Since(start) != 3*time.Second {
+				t.Errorf("a = %+v, %v after %v; want v1 after the fetch's 3s (its budget is the upstream client's)", vals[0], errs[0], time.Since(start))
+			}
+		})
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

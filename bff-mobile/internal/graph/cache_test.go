@@ -75,7 +75,8 @@ func newCacheKit(t *testing.T, o cacheKitOptions) *cacheKit {
 		cfg.Cache.Response = !o.noResponseCache
 		logger := slog.New(slog.DiscardHandler)
 
-		c := cache.New(k.store, cachetest.Config(), cache.WithClock(k.clock.Now), cache.WithObserver(k.obs.Observe))
+		c := cache.New(k.store, cachetest.Config(), cache.WithClock(k.clock.Now), cache.WithObserver(k.obs.Observe),
+			cache.WithDeadline(cfg.Upstream.Budgets().Deadline))
 		clients, err := upstream.New(cfg.Upstream, append(bff.UpstreamOptions(logger, nil), upstream.WithCache(c))...)
 		if err != nil {
 			return nil, err
@@ -321,8 +322,10 @@ func TestCacheStaleIfError(t *testing.T) {
 	})
 
 	t.Run("optional entity over its latency budget", func(t *testing.T) {
-		// The reviews service never answers and only the budget of
-		// optional data ends the call: the cached rating stands in.
+		// The reviews service answers after 300ms and the budget of
+		// optional data is 100ms: the cached rating stands in at once
+		// (stale-if-slow), and the call goes on in the background to
+		// refresh it for the next query.
 		k := newCacheKit(t, cacheKitOptions{noResponseCache: true, upstream: func(c *upstream.Config) {
 			c.Timeout = time.Minute
 			c.OptionalBudgets = map[string]time.Duration{"reviews": 100 * time.Millisecond}
@@ -330,7 +333,10 @@ func TestCacheStaleIfError(t *testing.T) {
 		const query = `{ product(id: "prd_0001") { id rating { average count } } }`
 		fresh, _ := k.mustPost(t, query)
 		k.clock.Advance(5 * time.Minute) // past the summary's freshness, within CACHE_MAX_STALE
-		k.Upstreams.SetFaults("reviews", ops.Faults{LatencyMs: ops.MaxDelayMs})
+		k.Upstreams.SetFaults("reviews", ops.Faults{LatencyMs: 300})
+		// Two writes: the product (catalog is healthy, its entry expired
+		// too) and the rating refreshed in the background.
+		refreshed := k.store.AwaitSets(k.store.Counts().Sets + 2)
 
 		stale, calls := k.post(t, query)
 		if calls["reviews"] != 1 {
@@ -341,6 +347,17 @@ func TestCacheStaleIfError(t *testing.T) {
 		}
 		if stale.Extensions["stale"] != true {
 			t.Errorf("extensions = %v, want stale: true", stale.Extensions)
+		}
+
+		select {
+		case <-refreshed:
+		case <-time.After(time.Minute): // a guard, not a wait: the refresh ends 300ms after the call
+			t.Fatal("the slow call never refreshed the cached rating in the background")
+		}
+		k.Upstreams.SetFaults("reviews", ops.Faults{Down: true})
+		again, calls := k.post(t, query)
+		if calls["reviews"] != 0 || len(again.Errors) != 0 || again.Extensions["stale"] != nil || string(again.Data) != string(fresh.Data) {
+			t.Errorf("after the refresh: %s %v %v with %d reviews calls, want the fresh rating from the cache", again.Data, again.Errors, again.Extensions, calls["reviews"])
 		}
 	})
 }

@@ -66,21 +66,38 @@ type Counting struct {
 }
 
 type waiter struct {
-	mgets int
-	ready chan struct{}
+	mgets, sets int // the counts it waits for; one of them is zero
+	ready       chan struct{}
 }
 
 // AwaitMGets returns a channel closed once the store has served n MGets.
-func (c *Counting) AwaitMGets(n int) <-chan struct{} {
+func (c *Counting) AwaitMGets(n int) <-chan struct{} { return c.await(waiter{mgets: n}) }
+
+// AwaitSets returns a channel closed once the store has done n Sets (each
+// readable by then).
+func (c *Counting) AwaitSets(n int) <-chan struct{} { return c.await(waiter{sets: n}) }
+
+func (c *Counting) await(w waiter) <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	w := waiter{mgets: n, ready: make(chan struct{})}
-	if c.mgets >= n {
-		close(w.ready)
-	} else {
-		c.waiters = append(c.waiters, w)
-	}
+	w.ready = make(chan struct{})
+	c.waiters = append(c.waiters, w)
+	c.wake()
 	return w.ready
+}
+
+// wake closes the channels of the waiters whose counts are reached. Called
+// with mu held.
+func (c *Counting) wake() {
+	waiting := c.waiters[:0]
+	for _, w := range c.waiters {
+		if c.mgets >= w.mgets && c.sets >= w.sets {
+			close(w.ready)
+		} else {
+			waiting = append(waiting, w)
+		}
+	}
+	c.waiters = waiting
 }
 
 // NewCounting wraps s.
@@ -92,26 +109,20 @@ func (c *Counting) MGet(ctx context.Context, keys []string) ([][]byte, error) {
 	c.mu.Lock()
 	c.mgets++
 	c.keysRead += len(keys)
-	waiting := c.waiters[:0]
-	for _, w := range c.waiters {
-		if c.mgets >= w.mgets {
-			close(w.ready)
-		} else {
-			waiting = append(waiting, w)
-		}
-	}
-	c.waiters = waiting
+	c.wake()
 	c.mu.Unlock()
 	return vals, err
 }
 
 // Set implements cache.Store.
 func (c *Counting) Set(ctx context.Context, items ...cache.Item) error {
+	err := c.Store.Set(ctx, items...)
 	c.mu.Lock()
 	c.sets++
 	c.keysSet += len(items)
+	c.wake()
 	c.mu.Unlock()
-	return c.Store.Set(ctx, items...)
+	return err
 }
 
 // Delete implements cache.Store.
