@@ -74,7 +74,7 @@ func checkRequest(cfg Config, next http.Handler) http.Handler {
 				"the answer is sent as application/graphql-response+json or application/json; the Accept header allows neither"))
 			return
 		}
-		r = r.WithContext(context.WithValue(r.Context(), mediaTypeKey{}, mt))
+		r = r.WithContext(withIncremental(context.WithValue(r.Context(), mediaTypeKey{}, mt), r))
 		w = &contentTypeWriter{ResponseWriter: w, contentType: mt}
 		if r.Method == http.MethodGet {
 			q, err := url.ParseQuery(r.URL.RawQuery)

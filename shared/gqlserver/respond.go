@@ -94,7 +94,9 @@ type contentTypeWriter struct {
 func (w *contentTypeWriter) WriteHeader(code int) {
 	if !w.wroteHeader {
 		w.wroteHeader = true
-		w.Header().Set("Content-Type", w.contentType)
+		if !isMultipart(w.Header().Get("Content-Type")) {
+			w.Header().Set("Content-Type", w.contentType)
+		}
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
@@ -153,7 +155,9 @@ func (w *responseWriter) WriteHeader(code int) {
 	}
 	w.status = code
 	if w.outcome.hasExecuted() {
-		w.Header().Set("Content-Type", w.mediaType)
+		if !isMultipart(w.Header().Get("Content-Type")) {
+			w.Header().Set("Content-Type", w.mediaType)
+		}
 		w.ResponseWriter.WriteHeader(code)
 		return
 	}

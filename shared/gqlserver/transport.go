@@ -14,6 +14,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/frontdesk/frontdesk/shared/gqlerr"
 )
 
 // getTransport and postTransport are the GraphQL-over-HTTP transports of
@@ -117,6 +119,19 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 			writeRequestError(w, r, exec, http.StatusNotAcceptable, "GET requests only allow query operations")
 			return
 		}
+	}
+	if defers(oc) {
+		// Refused before anything runs: a JSON answer cannot carry the
+		// deferred parts, and dropping them would answer less than asked.
+		if !incrementalFrom(ctx) {
+			w.WriteHeader(http.StatusBadRequest)
+			writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.WrapIfUnwrapped(gqlerr.New(gqlerr.BadRequest,
+				"an operation with @defer is answered as multipart/mixed: send it with POST and an Accept header that allows multipart/mixed"))}))
+			return
+		}
+		responses, ctx := exec.DispatchOperation(ctx, oc)
+		writeIncremental(ctx, w, responses)
+		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
 	writeResponse(w, responses(ctx))
