@@ -12,8 +12,9 @@ import (
 )
 
 // ErrDeadline is wrapped by the error of an attempt that was not started
-// because the request's deadline was too close (Config.MinAttemptTime). It
-// matches context.DeadlineExceeded too.
+// because the request's deadline was too close (Config.MinAttemptTime, or
+// the upstream's median answer time, Config.Latency). It matches
+// context.DeadlineExceeded too.
 var ErrDeadline = fmt.Errorf("restclient: too little time left to start an upstream attempt: %w", context.DeadlineExceeded)
 
 // ErrAttemptTimeout is wrapped by the error of an attempt that outlived
@@ -48,6 +49,7 @@ type Attempt struct {
 	timeout  time.Duration
 	minLeft  time.Duration
 	maxBytes int64
+	latency  *Latency
 }
 
 var _ http.RoundTripper = (*Attempt)(nil)
@@ -59,14 +61,14 @@ func NewAttempt(next http.RoundTripper, cfg Config) *Attempt {
 		next = http.DefaultTransport
 	}
 	cfg = cfg.withDefaults()
-	return &Attempt{next: next, timeout: cfg.Timeout, minLeft: cfg.MinAttemptTime, maxBytes: cfg.MaxResponseBytes}
+	return &Attempt{next: next, timeout: cfg.Timeout, minLeft: cfg.MinAttemptTime, maxBytes: cfg.MaxResponseBytes, latency: cfg.Latency}
 }
 
 // RoundTrip sends one attempt of req and returns its response with the body
 // in memory.
 func (a *Attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < a.minLeft {
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < minAttemptTime(a.minLeft, a.latency) {
 		closeRequestBody(req)
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -76,6 +78,7 @@ func (a *Attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 	actx, cancel := context.WithTimeout(ctx, a.timeout)
 	defer cancel()
 
+	start := time.Now()
 	resp, err := a.next.RoundTrip(req.WithContext(actx))
 	if err != nil {
 		return nil, a.failed(ctx, actx, err)
@@ -94,7 +97,20 @@ func (a *Attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = newBufferedBody(data)
 	resp.ContentLength = int64(len(data))
+	if resp.StatusCode < 500 {
+		a.latency.Observe(time.Since(start))
+	}
 	return resp, nil
+}
+
+// minAttemptTime is the least time that must be left before a deadline to
+// start an attempt: floor, or the upstream's median answer time when that
+// is known and longer.
+func minAttemptTime(floor time.Duration, l *Latency) time.Duration {
+	if p50, ok := l.P50(); ok {
+		return max(floor, p50)
+	}
+	return floor
 }
 
 // readBody reads body to its end, at most limit+1 bytes (one more than the

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -280,5 +281,53 @@ func TestAttemptContentLength(t *testing.T) {
 				t.Errorf("body %q (ContentLength %d), %v; want %q", got, resp.ContentLength, err, tt.wantBody)
 			}
 		})
+	}
+}
+
+// TestAttemptNeedsMedianTimeLeft: with the upstream's latency tracked, an
+// attempt is not started with less time left than its median answer took;
+// answered attempts are recorded in the tracker.
+func TestAttemptNeedsMedianTimeLeft(t *testing.T) {
+	var calls atomic.Int64
+	next := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		calls.Add(1)
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("{}")), Request: r}, nil
+	})
+	send := func(a *restclient.Attempt, left time.Duration) error {
+		ctx, cancel := context.WithTimeout(t.Context(), left)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://reviews.internal/summary", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := a.RoundTrip(req)
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		return err
+	}
+
+	lat := restclient.NewLatency(restclient.LatencyConfig{MinSamples: 20})
+	a := restclient.NewAttempt(next, restclient.Config{Latency: lat})
+	if err := send(a, 50*time.Millisecond); err != nil {
+		t.Fatalf("with too few answers tracked: %v, want the attempt sent (only the 10ms floor applies)", err)
+	}
+	for range 20 {
+		lat.Observe(100 * time.Millisecond)
+	}
+	calls.Store(0)
+	if err := send(a, 50*time.Millisecond); !errors.Is(err, restclient.ErrDeadline) || calls.Load() != 0 {
+		t.Errorf("50ms left, median 100ms: %v after %d calls, want ErrDeadline and no call", err, calls.Load())
+	}
+	if err := send(a, 10*time.Second); err != nil || calls.Load() != 1 {
+		t.Errorf("10s left: %v after %d calls, want the attempt sent", err, calls.Load())
+	}
+
+	recorded := restclient.NewLatency(restclient.LatencyConfig{MinSamples: 1})
+	if err := send(restclient.NewAttempt(next, restclient.Config{Latency: recorded}), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := recorded.P50(); !ok {
+		t.Error("an answered attempt was not recorded")
 	}
 }

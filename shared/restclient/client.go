@@ -45,6 +45,11 @@ type Config struct {
 	// before the request's deadline; the call fails as a timeout instead.
 	// Default 10ms.
 	MinAttemptTime time.Duration
+	// Latency, when set, is the upstream's latency tracker: every answered
+	// attempt is recorded in it, and an attempt is not started with less
+	// time left before the deadline than the median answer took (it could
+	// hardly finish); the call fails as a timeout instead.
+	Latency *Latency
 	// Deadline, when set, may give a call an earlier deadline than its
 	// context's (a latency budget, shared/budget): the call, its retries
 	// included, ends by it as a timeout. nil: the context's deadline only.

@@ -22,9 +22,9 @@ type HedgeConfig struct {
 	// Delay is the fixed hedging delay. Zero: the upstream's recent p95
 	// (Latency), but at least MinDelay.
 	Delay time.Duration
-	// Latency tracks the upstream's answers; Retry records every attempt
-	// that answered into it. Required when Delay is zero; no hedge is sent
-	// while it holds too few answers.
+	// Latency tracks the upstream's answers (Config.Latency: Attempt
+	// records them). Required when Delay is zero; no hedge is sent while
+	// it holds too few answers.
 	Latency *Latency
 	// MinDelay is the least delay taken from Latency. Default 10ms: an
 	// upstream answering in a millisecond or two is not worth a second
@@ -153,28 +153,12 @@ func (r *Retry) send(req *http.Request, first, target, attempt, maxAttempts int)
 // errNoHedge marks a hedge that was not sent (no budget, request over).
 var errNoHedge = errors.New("restclient: no hedge sent")
 
-// roundTrip sends one prepared attempt, reports its outcome to the targets
-// and records its latency for hedging.
+// roundTrip sends one prepared attempt and reports its outcome to the
+// targets.
 func (r *Retry) roundTrip(out *http.Request, target int) attemptResult {
-	var start time.Time
-	lat := r.latency()
-	if lat != nil {
-		start = r.cfg.Now()
-	}
 	resp, err := r.next.RoundTrip(out) //nolint:bodyclose // the caller closes it: returned, or discarded when it lost
 	if r.cfg.Targets != nil {
 		r.cfg.Targets.report(target, attemptOutcome(out, resp, err))
 	}
-	if lat != nil && err == nil && resp.StatusCode < 500 {
-		lat.Observe(r.cfg.Now().Sub(start))
-	}
 	return attemptResult{resp: resp, err: err, target: target}
-}
-
-// latency returns the tracker attempts are recorded in, nil for none.
-func (r *Retry) latency() *Latency {
-	if r.cfg.Hedge == nil {
-		return nil
-	}
-	return r.cfg.Hedge.Latency
 }

@@ -251,7 +251,8 @@ func TestHedgeDelayFromLatency(t *testing.T) {
 		}
 		delays = append(delays, 80*time.Millisecond, -1, time.Millisecond)
 		next := &paced{delays: delays}
-		r := restclient.NewRetry(next, restclient.RetryConfig{Hedge: &restclient.HedgeConfig{Latency: lat}})
+		attempt := restclient.NewAttempt(next, restclient.Config{Latency: lat}) // records the answers
+		r := restclient.NewRetry(attempt, restclient.RetryConfig{Hedge: &restclient.HedgeConfig{Latency: lat}})
 
 		for range 20 { // 19 answers in 40ms, one in 80ms: too few to hedge the slow one
 			if _, err := roundTrip(t, r, http.MethodGet); err != nil {

@@ -23,9 +23,11 @@ type LatencyConfig struct {
 const latencySlices = 10
 
 // Latency tracks how long one upstream's attempts took to answer over a
-// sliding window, for the hedging delay (HedgeConfig). Values are kept in
-// an HDR histogram per slice (hdrhistogram-go), from 100µs to 1 minute at
-// two significant digits; the percentile is computed once per slice, so a
+// sliding window: Attempt records every answered attempt, refuses to start
+// one with less time left than the median (Config.Latency), and Retry times
+// hedges by the 95th percentile (HedgeConfig). Values are kept in an HDR
+// histogram per slice (hdrhistogram-go), from 100µs to 1 minute at two
+// significant digits; the percentiles are computed once per slice, so a
 // read is a lock and a copy. Safe for concurrent use.
 type Latency struct {
 	slice      time.Duration
@@ -35,8 +37,8 @@ type Latency struct {
 	mu         sync.Mutex
 	w          *hdrhistogram.WindowedHistogram
 	sliceStart time.Time
-	fresh      bool // p95 and count cover what was recorded
-	p95        time.Duration
+	fresh      bool // p50, p95 and count cover what was recorded
+	p50, p95   time.Duration
 	count      int64
 }
 
@@ -67,8 +69,12 @@ const (
 	latencyMax = int64(time.Minute / time.Microsecond)
 )
 
-// Observe records one attempt that answered after d.
+// Observe records one attempt that answered after d. A nil *Latency
+// records nothing.
 func (l *Latency) Observe(d time.Duration) {
+	if l == nil {
+		return
+	}
 	v := min(max(d.Microseconds(), latencyMin), latencyMax)
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -82,16 +88,32 @@ func (l *Latency) Observe(d time.Duration) {
 // P95 returns the 95th percentile of the window's answers, and false while
 // the window holds fewer than MinSamples.
 func (l *Latency) P95() (time.Duration, bool) {
+	_, p95, ok := l.percentiles()
+	return p95, ok
+}
+
+// P50 returns the median of the window's answers, and false while the
+// window holds fewer than MinSamples.
+func (l *Latency) P50() (time.Duration, bool) {
+	p50, _, ok := l.percentiles()
+	return p50, ok
+}
+
+func (l *Latency) percentiles() (p50, p95 time.Duration, ok bool) {
+	if l == nil {
+		return 0, 0, false
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.advance()
 	if !l.fresh {
 		h := l.w.Merge()
 		l.count = h.TotalCount()
+		l.p50 = time.Duration(h.ValueAtQuantile(50)) * time.Microsecond
 		l.p95 = time.Duration(h.ValueAtQuantile(95)) * time.Microsecond
 		l.fresh = true
 	}
-	return l.p95, l.count >= l.minSamples
+	return l.p50, l.p95, l.count >= l.minSamples
 }
 
 // advance rotates the window to the current slice, forgetting the slices

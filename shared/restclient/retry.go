@@ -43,6 +43,10 @@ type RetryConfig struct {
 
 	// Hedge, when set, hedges idempotent requests (see HedgeConfig).
 	Hedge *HedgeConfig
+	// Latency, when set, is the upstream's latency tracker (the one its
+	// Attempt records in): a retry is not waited for when less than the
+	// median answer time would be left after the wait.
+	Latency *Latency
 
 	// Rand returns a uniform random number in [0, 1). Default math/rand/v2.
 	Rand func() float64
@@ -212,11 +216,11 @@ func (r *Retry) wait(resp *http.Response, attempt int) (time.Duration, bool) {
 	return time.Duration(r.cfg.Rand() * ceiling), true
 }
 
-// fits reports whether a retry after wait still leaves MinAttemptTime
-// before ctx's deadline.
+// fits reports whether a retry after wait still leaves MinAttemptTime (or
+// the upstream's median answer time, when longer) before ctx's deadline.
 func (r *Retry) fits(ctx context.Context, wait time.Duration) bool {
 	deadline, ok := ctx.Deadline()
-	return !ok || !r.cfg.Now().Add(wait+r.cfg.MinAttemptTime).After(deadline)
+	return !ok || !r.cfg.Now().Add(wait+minAttemptTime(r.cfg.MinAttemptTime, r.cfg.Latency)).After(deadline)
 }
 
 // retryable reports whether an attempt's answer or error may be retried.

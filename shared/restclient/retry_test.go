@@ -382,3 +382,37 @@ func TestRetryDefaultSleep(t *testing.T) {
 		})
 	})
 }
+
+// TestRetryNeedsMedianTimeLeft: a retry is not waited for when less time
+// than the upstream's median answer would be left after the wait.
+func TestRetryNeedsMedianTimeLeft(t *testing.T) {
+	lat := restclient.NewLatency(restclient.LatencyConfig{MinSamples: 1})
+	lat.Observe(time.Second)
+	for _, tt := range []struct {
+		name     string
+		left     time.Duration
+		attempts int
+	}{
+		{"median fits", time.Minute, 2},
+		{"median does not fit", 500 * time.Millisecond, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			next := &script{steps: []step{answer(503), answer(200)}}
+			ctx, cancel := context.WithTimeout(t.Context(), tt.left)
+			defer cancel()
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://reviews.internal/summary", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := restclient.NewRetry(next, restclient.RetryConfig{Rand: half, Latency: lat, Sleep: func(context.Context, time.Duration) error { return nil }})
+			resp, err := r.RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = resp.Body.Close()
+			if next.attempts() != tt.attempts {
+				t.Errorf("attempts = %d, want %d", next.attempts(), tt.attempts)
+			}
+		})
+	}
+}

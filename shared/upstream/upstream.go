@@ -203,9 +203,9 @@ func parseHedgeDelay(v string) (hedgeDelay, error) {
 	return hedgeDelay{on: true, fixed: d}, nil
 }
 
-// hedge returns the hedging of service's calls, nil for none. Validate has
-// checked the settings.
-func (c Config) hedge(service string, onHedge func(service string, won bool)) *restclient.HedgeConfig {
+// hedge returns the hedging of service's calls, timed by lat when at its
+// p95, nil for none. Validate has checked the settings.
+func (c Config) hedge(service string, lat *restclient.Latency, onHedge func(service string, won bool)) *restclient.HedgeConfig {
 	v := c.HedgeDelay
 	if o, ok := c.HedgeDelays[service]; ok {
 		v = o
@@ -214,10 +214,7 @@ func (c Config) hedge(service string, onHedge func(service string, won bool)) *r
 	if !h.on {
 		return nil
 	}
-	cfg := &restclient.HedgeConfig{Delay: h.fixed}
-	if h.fixed == 0 {
-		cfg.Latency = restclient.NewLatency(restclient.LatencyConfig{})
-	}
+	cfg := &restclient.HedgeConfig{Delay: h.fixed, Latency: lat}
 	if onHedge != nil {
 		cfg.OnHedge = func(won bool) { onHedge(service, won) }
 	}
@@ -345,9 +342,13 @@ func newClients(cfg Config, clk clock) (*Clients, error) {
 		if err != nil {
 			return nil, fmt.Errorf("configuring upstreams: %s: %w", u.env, err)
 		}
+		// The upstream's recent answer times: no attempt starts with less
+		// time left than the median needed, and hedges wait for the p95.
+		lat := restclient.NewLatency(restclient.LatencyConfig{Now: clk.now})
 		rcCfg := restclient.Config{
 			Timeout:          cfg.Timeout,
 			MaxResponseBytes: cfg.MaxResponseBytes,
+			Latency:          lat,
 			Deadline:         func(ctx context.Context) (time.Time, bool) { return budgets.Deadline(ctx, u.name) },
 		}
 		hc := restclient.NewHTTPClient(rcCfg)
@@ -371,7 +372,8 @@ func newClients(cfg Config, clk clock) (*Clients, error) {
 			}),
 			Targets:       targets,
 			RetryTimeouts: cfg.RetryTimeouts,
-			Hedge:         cfg.hedge(u.name, clk.onHedge),
+			Hedge:         cfg.hedge(u.name, lat, clk.onHedge),
+			Latency:       lat,
 			Rand:          clk.rand,
 			Sleep:         clk.sleep,
 			Now:           clk.now,
