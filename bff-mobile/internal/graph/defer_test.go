@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -130,5 +132,24 @@ func TestDeferNotCachedWhole(t *testing.T) {
 		if ratings != 2 {
 			t.Errorf("answer %d: %d deferred ratings, want 2: the answer must be whole every time", i, ratings)
 		}
+	}
+}
+
+// TestDeferLimits: a deferred fragment counts against the document limits
+// like any other selection; an operation over them is refused before it
+// runs, in JSON, even when the client takes multipart/mixed.
+func TestDeferLimits(t *testing.T) {
+	k := graphtest.NewWithConfig(t, func(c *config.Config) { c.Limits.MaxDepth = 2 }) // product > rating > average is 3 deep
+	body := `{"query":"{ product(id: \"prd_0001\") { id ... @defer { rating { average } } } }"}`
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "multipart/mixed;deferSpec=20220824,application/json")
+	resp := k.Do(req)
+	if resp.Status != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") ||
+		!bytes.Contains(resp.Body, []byte(`"code":"QUERY_LIMIT_EXCEEDED"`)) {
+		t.Fatalf("answer %d %q %s, want the depth limit's QUERY_LIMIT_EXCEEDED in JSON", resp.Status, resp.Header.Get("Content-Type"), resp.Body)
+	}
+	if calls := k.CallsByService(); len(calls) != 0 {
+		t.Errorf("upstream calls = %v, want none for a refused request", calls)
 	}
 }
