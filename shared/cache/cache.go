@@ -26,6 +26,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -185,7 +186,21 @@ type Cache struct {
 	flight  flight
 	// deadline is the latency budget of a call to a service (WithDeadline).
 	deadline func(ctx context.Context, service string) (time.Time, bool)
+	// refreshes counts the fetches running in the background (stale-if-
+	// slow); at refreshLimit a batch fetches as if it had no stale entry.
+	refreshes    atomic.Int64
+	refreshLimit int64
 }
+
+// DefaultRefreshLimit is how many fetches may run in the background after
+// their callers were answered with stale entries (stale-if-slow), per
+// cache: a slow upstream must not pile up work the requests no longer
+// bound. Past it a caller waits for its own fetch, cut by its budget.
+const DefaultRefreshLimit = 256
+
+// WithRefreshLimit sets how many fetches may run in the background at once
+// (default DefaultRefreshLimit).
+func WithRefreshLimit(n int) Option { return func(c *Cache) { c.refreshLimit = int64(n) } }
 
 // Option adjusts New.
 type Option func(*Cache)
@@ -212,7 +227,7 @@ func New(store Store, cfg Config, opts ...Option) *Cache {
 	if !cfg.Enabled {
 		return nil
 	}
-	c := &Cache{store: store, cfg: cfg, now: time.Now}
+	c := &Cache{store: store, cfg: cfg, now: time.Now, refreshLimit: DefaultRefreshLimit}
 	for _, opt := range opts {
 		opt(c)
 	}

@@ -191,7 +191,7 @@ var errOverBudget = errors.New("cache: the fetch ran past the call's latency bud
 // staleIfSlow returns the latency budget's deadline of this batch's fetch
 // when a stale entry could stand in for a miss that outlives it.
 func (b *batch[V]) staleIfSlow(ctx context.Context) (time.Time, bool) {
-	if len(b.stale) == 0 || b.c.deadline == nil {
+	if len(b.stale) == 0 || b.c.deadline == nil || b.c.refreshes.Load() >= b.c.refreshLimit {
 		return time.Time{}, false
 	}
 	return b.c.deadline(ctx, b.kind.Service)
@@ -205,8 +205,10 @@ func (b *batch[V]) fetchInBackground(ctx context.Context, deadline time.Time, fe
 	bg := *b // its own results; the rest is read only from here on
 	bg.vals, bg.errs = make([]V, len(b.ids)), make([]error, len(b.ids))
 	done := make(chan struct{})
+	b.c.refreshes.Add(1)
 	go func() {
 		defer close(done)
+		defer b.c.refreshes.Add(-1)
 		rctx, cancel := context.WithTimeout(budget.Without(context.WithoutCancel(ctx)), RefreshTimeout)
 		defer cancel()
 		bg.fetchMisses(rctx, fetch)

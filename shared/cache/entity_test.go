@@ -523,6 +523,25 @@ func TestLoadStaleIfSlow(t *testing.T) {
 			}
 		})
 	})
+	t.Run("past the refresh limit: the caller waits for its own fetch", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			c := cache.New(cache.NewMemory(100, time.Now), cachetest.Config(), cache.WithRefreshLimit(1),
+				cache.WithDeadline(func(context.Context, string) (time.Time, bool) { return time.Now().Add(budget), true }))
+			cache.Load(t.Context(), c, publicKind, []string{"a", "b"}, fetchIn(0, "v1"))
+			time.Sleep(61 * time.Second)
+
+			start := time.Now()
+			if vals, _ := cache.Load(t.Context(), c, publicKind, []string{"a"}, fetchIn(3*time.Second, "v2")); vals[0].Name != "v1" || time.Since(start) != budget {
+				t.Fatalf("a = %+v after %v, want its stale entry at the budget", vals[0], time.Since(start))
+			}
+			start = time.Now() // a's refresh is still running: the limit is reached
+			vals, errs := cache.Load(t.Context(), c, publicKind, []string{"b"}, fetchIn(time.Second, "v2"))
+			if errs[0] != nil || vals[0].Name != "v2" || time.Since(start) != time.Second {
+				t.Errorf("b = %+v, %v after %v; want v2 from its own fetch after 1s", vals[0], errs[0], time.Since(start))
+			}
+			time.Sleep(2 * time.Second) // a's refresh ends
+		})
+	})
 	t.Run("no stale entry: the fetch is the caller's", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			c := newCache()
