@@ -59,6 +59,26 @@ type EdgeCase struct {
 	WantStatus  int
 	WantCode    string // extensions.code of the first error
 	Executed    bool   // the operation ran (refused by a resolver): "data" may be present
+	MaxBody     int    // when set, the answer's body must be at most this long
+}
+
+// StrictBodyCases are the edge cases every BFF answers alike for request
+// bodies that are not one plain JSON request (docs/http.md): duplicate
+// members, data after the request, a body that is no object, no query, and
+// a name from the request quoted at length in an error.
+func StrictBodyCases() []EdgeCase {
+	longName := strings.Repeat("x", 500_000)
+	return []EdgeCase{
+		{Name: "duplicate query member", Body: `{"query":"{ __typename }","query":"{ __typename __typename }"}`, WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "duplicate member in variables", Body: `{"query":"{ __typename }","variables":{"a":1,"a":2}}`, WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "data after the request", Body: `{"query":"{ __typename }"} {"query":"{ __typename }"}`, WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "null body", Body: `null`, WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "string body", Body: `"{ __typename }"`, WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "no query", Body: `{"variables":{}}`, WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "empty query", Body: `{"query":""}`, WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "GET without a query", Method: http.MethodGet, Target: "/graphql?operationName=A", WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "500 KB unknown field name", Body: GQLBody("{ "+longName+" }", nil, nil), WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED", MaxBody: 2048},
+	}
 }
 
 // GQLBody is a POST body for query with variables and extensions.
@@ -137,6 +157,9 @@ func RunEdgeCases(t *testing.T, kit *Kit, cases []EdgeCase) {
 				t.Errorf("upstream calls %v, want none", calls)
 			}
 			AssertNoLeak(t, resp.Body)
+			if c.MaxBody > 0 && len(resp.Body) > c.MaxBody {
+				t.Errorf("answer of %d bytes, want at most %d: %.300s", len(resp.Body), c.MaxBody, resp.Body)
+			}
 			if len(c.Body) >= 48 && bytes.Contains(resp.Body, []byte(c.Body[:48])) {
 				t.Errorf("answer echoes the request body: %.300s", resp.Body)
 			}

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -216,6 +217,7 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		gqlErr, isGQL := errors.AsType[*gqlerror.Error](err)
 		if isGQL {
 			if code, ok := gqlErr.Extensions["code"].(string); ok && (code == errcode.ParseFailed || code == errcode.ValidationFailed) {
+				gqlErr.Message = TruncateQuoted(gqlErr.Message, MaxQuoted)
 				return telemetry.WithRequestID(ctx, gqlErr)
 			}
 		}
@@ -251,6 +253,48 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return telemetry.WithRequestID(ctx, out)
 	}
+}
+
+// MaxQuoted is how many bytes of a quoted name or value from the request an
+// error message keeps (TruncateQuoted).
+const MaxQuoted = 64
+
+// TruncateQuoted shortens every double-quoted part of msg longer than n
+// bytes to its first n (on a rune boundary) and "…": parse and validation
+// messages quote the request's names and values, and a 500 KB field name
+// must not come back as a 500 KB message.
+func TruncateQuoted(msg string, n int) string {
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(msg, '"')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(msg[open+1:], '"')
+		if end < 0 {
+			break
+		}
+		quoted := msg[open+1 : open+1+end]
+		b.WriteString(msg[:open+1])
+		b.WriteString(Truncate(quoted, n))
+		b.WriteByte('"')
+		msg = msg[open+1+end+1:]
+	}
+	b.WriteString(msg)
+	return b.String()
+}
+
+// Truncate cuts s to its first n bytes (on a rune boundary) and marks the
+// cut with "…"; a shorter s is returned as it is.
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // Recover returns the one gqlgen recover function: it logs the panic with its

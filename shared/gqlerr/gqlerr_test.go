@@ -416,3 +416,18 @@ func TestExtensionsAreAddedButCannotOverrideCode(t *testing.T) {
 		t.Fatalf("presented extensions = %v", presented.Extensions)
 	}
 }
+
+func TestTruncateQuoted(t *testing.T) {
+	long := strings.Repeat("x", 100)
+	for _, tt := range []struct{ in, want string }{
+		{`Cannot query field "id" on type "Query".`, `Cannot query field "id" on type "Query".`},
+		{`Cannot query field "` + long + `" on type "Query".`, `Cannot query field "` + long[:64] + `…" on type "Query".`},
+		{`Unknown "` + strings.Repeat("é", 40) + `"`, `Unknown "` + strings.Repeat("é", 32) + `…"`},
+		{`an unclosed "` + long, `an unclosed "` + long},
+		{``, ``},
+	} {
+		if got := gqlerr.TruncateQuoted(tt.in, gqlerr.MaxQuoted); got != tt.want {
+			t.Errorf("TruncateQuoted(%.80q) = %.120q, want %.120q", tt.in, got, tt.want)
+		}
+	}
+}

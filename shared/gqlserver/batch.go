@@ -10,12 +10,6 @@ import (
 	"github.com/frontdesk/frontdesk/shared/gqlerr"
 )
 
-// isBatch reports whether body is a JSON array: a batch of requests.
-func isBatch(body []byte) bool {
-	body = bytes.TrimLeft(body, " \t\r\n")
-	return len(body) > 0 && body[0] == '['
-}
-
 // serveBatch answers a batch (BATCHING_ENABLED): at most maxBatch requests,
 // each served by next in turn as if it came alone, answered with the JSON
 // array of their answers in order. The status is 200, or the status every

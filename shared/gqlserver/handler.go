@@ -107,7 +107,12 @@ func checkRequest(cfg Config, next http.Handler) http.Handler {
 			writeError(w, mt, http.StatusBadRequest, gqlerr.New(gqlerr.BadRequest, "the request body could not be read"))
 			return
 		}
-		if isBatch(body) {
+		batch, err := checkBody(body)
+		if err != nil {
+			writeError(w, mt, http.StatusBadRequest, gqlerr.New(gqlerr.BadRequest, err.Error()))
+			return
+		}
+		if batch {
 			if !cfg.BatchingEnabled {
 				writeError(w, mt, http.StatusBadRequest, gqlerr.New(gqlerr.BadRequest, "batching is not enabled"))
 				return

@@ -126,7 +126,7 @@ func TestResponses(t *testing.T) {
 		{"validation error, json: 200", edgeRequest{body: `{"query":"{ nope }"}`}, 200, "application/json", "GRAPHQL_VALIDATION_FAILED", "-"},
 		{"validation error, graphql-response: 400", edgeRequest{body: `{"query":"{ nope }"}`, header: gqlAccept}, 400, graphQLResponse, "GRAPHQL_VALIDATION_FAILED", "-"},
 		{"64-bit variable, graphql-response: 400", edgeRequest{body: `{"query":"query($x: Int) { n(x: $x) }","variables":{"x":"a"}}`, header: gqlAccept}, 400, graphQLResponse, "GRAPHQL_VALIDATION_FAILED", "-"},
-		{"no query", edgeRequest{body: `{}`}, 200, "application/json", "GRAPHQL_VALIDATION_FAILED", "-"},
+		{"no query: 400", edgeRequest{body: `{}`}, 400, "application/json", "BAD_REQUEST", "-"},
 		{"malformed JSON: 400", edgeRequest{body: `{"query":`}, 400, "application/json", "BAD_REQUEST", "-"},
 		{"malformed JSON, graphql-response: 400", edgeRequest{body: `{"query":`, header: gqlAccept}, 400, graphQLResponse, "BAD_REQUEST", "-"},
 		{"batch refused", edgeRequest{body: `[{"query":"{ ok }"}]`}, 400, "application/json", "BAD_REQUEST", "-"},

@@ -2,6 +2,7 @@ package gqlserver
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -108,6 +109,10 @@ func decodeJSON(r io.Reader, v any) error {
 // its answer; queryOnly refuses mutations (GET).
 func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, queryOnly bool) {
 	ctx := r.Context()
+	if params.Query == "" && params.Extensions["persistedQuery"] == nil {
+		refuse(ctx, w, exec, `the request has no query: send the document in "query", or its hash in extensions.persistedQuery`)
+		return
+	}
 	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		w.WriteHeader(operationErrorStatus(mediaTypeFrom(ctx), errs))
@@ -124,9 +129,7 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 		// Refused before anything runs: a JSON answer cannot carry the
 		// deferred parts, and dropping them would answer less than asked.
 		if !incrementalFrom(ctx) {
-			w.WriteHeader(http.StatusBadRequest)
-			writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.WrapIfUnwrapped(gqlerr.New(gqlerr.BadRequest,
-				"an operation with @defer is answered as multipart/mixed: send it with POST and an Accept header that allows multipart/mixed"))}))
+			refuse(ctx, w, exec, "an operation with @defer is answered as multipart/mixed: send it with POST and an Accept header that allows multipart/mixed")
 			return
 		}
 		responses, ctx := exec.DispatchOperation(ctx, oc)
@@ -149,6 +152,13 @@ func operationErrorStatus(mt string, errs gqlerror.List) int {
 		return http.StatusBadRequest
 	}
 	return http.StatusUnprocessableEntity
+}
+
+// refuse answers a request that cannot be executed with 400 and one
+// BAD_REQUEST error whose message, frontdesk's own, reaches the client.
+func refuse(ctx context.Context, w http.ResponseWriter, exec graphql.GraphExecutor, msg string) {
+	w.WriteHeader(http.StatusBadRequest)
+	writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.WrapIfUnwrapped(gqlerr.New(gqlerr.BadRequest, msg))}))
 }
 
 // writeRequestError answers a request that cannot be executed with status

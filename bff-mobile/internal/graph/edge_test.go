@@ -17,7 +17,7 @@ func TestEdgeRejections(t *testing.T) {
 	for i := 1; i <= 30; i++ {
 		fanOut += fmt.Sprintf(" fragment F%d on Query { ...F%d ...F%d }", i, i-1, i-1)
 	}
-	bfftest.RunEdgeCases(t, kit, []bfftest.EdgeCase{
+	bfftest.RunEdgeCases(t, kit, append([]bfftest.EdgeCase{
 		{Name: "deep nesting", Body: bfftest.GQLBody(strings.Repeat("{ a ", 40)+strings.Repeat("} ", 40), nil, nil), WantStatus: 400, WantCode: "QUERY_LIMIT_EXCEEDED"},
 		{Name: "1 MB query", Body: bfftest.GQLBody("{ "+strings.Repeat("id ", 340_000)+"}", nil, nil), WantStatus: 400, WantCode: "QUERY_LIMIT_EXCEEDED"},
 		{Name: "10,000 aliases", Body: bfftest.GQLBody("{ "+bfftest.Repeat("a%d: __typename ", 10_000)+"}", nil, nil), WantStatus: 400, WantCode: "QUERY_LIMIT_EXCEEDED"},
@@ -36,7 +36,7 @@ func TestEdgeRejections(t *testing.T) {
 		{Name: "body over MAX_BODY_BYTES", Body: bfftest.GQLBody("{ "+strings.Repeat("id ", 400_000)+"}", nil, nil), WantStatus: 413, WantCode: "BAD_REQUEST"},
 		{Name: "Accept neither JSON type", Accept: "application/xml", Body: bfftest.GQLBody("{ __typename }", nil, nil), WantStatus: 406, WantCode: "BAD_REQUEST"},
 		{Name: "cross-site POST (CSRF)", Header: map[string]string{"Sec-Fetch-Site": "cross-site"}, Body: bfftest.GQLBody("{ __typename }", nil, nil), WantStatus: 403, WantCode: "FORBIDDEN"},
-	})
+	}, bfftest.StrictBodyCases()...))
 }
 
 // TestProductionEdge: bff-mobile in production runs trusted documents only

@@ -52,7 +52,7 @@ func TestEdgeRejections(t *testing.T) {
 		{Name: "invalid UTF-8 in the document", Body: "{\"query\": \"{ orders { totalCount \xff\xfe } }\"}", WantStatus: 400, WantCode: "GRAPHQL_PARSE_FAILED"},
 		{Name: "invalid UTF-8 outside strings", Body: "{\"query\": \"{ __typename }\" \xff}", WantStatus: 400, WantCode: "BAD_REQUEST"},
 		{Name: "document does not parse", Body: bfftest.GQLBody("{ orders { totalCount ", nil, nil), WantStatus: 400, WantCode: "GRAPHQL_PARSE_FAILED"},
-		{Name: "no document", Body: `{}`, WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
+		{Name: "no document", Body: `{}`, WantStatus: 400, WantCode: "BAD_REQUEST"},
 		{Name: "unknown operation name", Body: `{"query": "query A { __typename }", "operationName": "B"}`, WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
 		{Name: "unknown field", Body: bfftest.GQLBody("{ ordrs { totalCount } }", nil, nil), WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED"},
 		{Name: "unknown field, application/json", Accept: json, Body: bfftest.GQLBody("{ ordrs { totalCount } }", nil, nil), WantStatus: 200, WantCode: "GRAPHQL_VALIDATION_FAILED"},
@@ -76,7 +76,7 @@ func TestEdgeRejections(t *testing.T) {
 		{Name: "cross-site POST (CSRF)", Header: map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, Body: bfftest.GQLBody(`mutation { updateOrderStatus(input: {orderId: "ord_00001", status: CANCELLED}) { order { id } } }`, nil, nil), WantStatus: 403, WantCode: "FORBIDDEN"},
 		{Name: "forged token", Header: map[string]string{"Authorization": "Bearer not.a.token"}, Body: bfftest.GQLBody("{ orders { totalCount } }", nil, nil), WantStatus: 401, WantCode: "UNAUTHENTICATED"},
 	}
-	bfftest.RunEdgeCases(t, kit, cases)
+	bfftest.RunEdgeCases(t, kit, append(cases, bfftest.StrictBodyCases()...))
 }
 
 // TestProductionIntrospection: a BFF configured for production refuses
