@@ -146,6 +146,23 @@ func queryOnly(q url.Values) bool {
 	return true
 }
 
+// browserDoor sends a browser that opens /graphql itself (a GET without a
+// query, asking for HTML) to the playground when one is served; every other
+// request, and every request when there is no playground (production), goes
+// to next.
+func browserDoor(playground bool, next http.Handler) http.Handler {
+	if !playground {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && !r.URL.Query().Has("query") && strings.Contains(r.Header.Get("Accept"), "text/html") {
+			http.Redirect(w, r, "/playground", http.StatusFound)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // Options assemble a BFF's HTTP routes.
 type Options struct {
 	// Name is the BFF's name, e.g. "bff-mobile"; it titles the playground.
@@ -188,7 +205,7 @@ func NewMux(o Options) *http.ServeMux {
 	for i := len(o.Edge) - 1; i >= 0; i-- {
 		endpoint = o.Edge[i](endpoint)
 	}
-	mux.Handle("/graphql", endpoint)
+	mux.Handle("/graphql", browserDoor(o.Playground != nil, endpoint))
 	if o.Playground != nil {
 		mux.Handle("/playground", o.Playground)
 		mux.Handle("/playground/", o.Playground)

@@ -169,6 +169,17 @@ func TestMux(t *testing.T) {
 			wantBody: errBody("NOT_FOUND", "no such endpoint; GraphQL is served at /graphql"),
 		},
 		{
+			name: "browser opening /graphql with playground", method: http.MethodGet, target: "/graphql", accept: "text/html,application/xhtml+xml,*/*;q=0.8", playground: true,
+			wantStatus: http.StatusFound, wantLocation: "/playground", wantCType: "text/html; charset=utf-8",
+			wantBody: "<a href=\"/playground\">Found</a>.\n\n",
+		},
+		{
+			// Production: no playground, so the request is the endpoint's (which
+			// answers a GET without a query 400 BAD_REQUEST, edge tests).
+			name: "browser opening /graphql without playground", method: http.MethodGet, target: "/graphql", accept: "text/html,application/xhtml+xml,*/*;q=0.8",
+			wantStatus: http.StatusOK, wantCType: "application/json", wantBody: `{"data":{"ok":true}}`, wantStub: true,
+		},
+		{
 			name: "playground", method: http.MethodGet, target: "/playground", playground: true,
 			wantStatus: http.StatusOK, wantCType: "text/plain; charset=utf-8", wantBody: "playground /playground",
 		},
