@@ -77,6 +77,7 @@ func StrictBodyCases() []EdgeCase {
 		{Name: "no query", Body: `{"variables":{}}`, WantStatus: 400, WantCode: "BAD_REQUEST"},
 		{Name: "empty query", Body: `{"query":""}`, WantStatus: 400, WantCode: "BAD_REQUEST"},
 		{Name: "GET without a query", Method: http.MethodGet, Target: "/graphql?operationName=A", WantStatus: 400, WantCode: "BAD_REQUEST"},
+		{Name: "1 MB header", Header: map[string]string{"X-Padding": strings.Repeat("a", 1_000_000)}, Body: GQLBody("{ __typename }", nil, nil), WantStatus: 431, WantCode: "BAD_REQUEST"},
 		{Name: "500 KB unknown field name", Body: GQLBody("{ "+longName+" }", nil, nil), WantStatus: 400, WantCode: "GRAPHQL_VALIDATION_FAILED", MaxBody: 2048},
 	}
 }

@@ -12,10 +12,20 @@ import (
 	"time"
 )
 
+// ServerMaxHeaderBytes is the HTTP server's own bound on a request's
+// headers (http.DefaultMaxHeaderBytes, set explicitly): past it Go answers
+// a plain-text 431 before any handler runs; MAX_HEADER_BYTES, below it,
+// gives every other oversized request a JSON answer with a code.
+const ServerMaxHeaderBytes = http.DefaultMaxHeaderBytes
+
 // Config configures the HTTP edge of a BFF. Each field documents its default.
 type Config struct {
 	// MaxBodyBytes caps a request body; larger requests get 413.
 	MaxBodyBytes int64 `env:"MAX_BODY_BYTES" envDefault:"1048576" json:"maxBodyBytes"`
+	// MaxHeaderBytes caps a GraphQL request's target and headers; larger
+	// requests get 431 with a JSON error. At most ServerMaxHeaderBytes, the
+	// server's own limit, past which Go answers a plain-text 431.
+	MaxHeaderBytes int `env:"MAX_HEADER_BYTES" envDefault:"65536" json:"maxHeaderBytes"`
 	// Playground serves the GraphiQL playground at /playground.
 	Playground bool `env:"PLAYGROUND" envDefault:"true" json:"playground"`
 	// Introspection answers __schema and __type queries.
@@ -72,6 +82,9 @@ func (c Config) Validate() error {
 	}
 	if c.CompressMinBytes < 0 {
 		return errors.New("COMPRESS_MIN_BYTES must be >= 0")
+	}
+	if c.MaxHeaderBytes < 0 || c.MaxHeaderBytes > ServerMaxHeaderBytes {
+		return fmt.Errorf("MAX_HEADER_BYTES must be between 0 and %d", ServerMaxHeaderBytes)
 	}
 	return nil
 }

@@ -61,6 +61,11 @@ func checkRequest(cfg Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mt := negotiate(r.Header.Values("Accept"))
 		w.Header().Add("Vary", "Accept")
+		if cfg.MaxHeaderBytes > 0 && headerBytes(r) > cfg.MaxHeaderBytes {
+			writeError(w, cmp.Or(mt, MediaJSON), http.StatusRequestHeaderFieldsTooLarge,
+				gqlerr.New(gqlerr.BadRequest, "the request headers are too large"))
+			return
+		}
 		switch r.Method {
 		case http.MethodGet, http.MethodPost:
 		default:
@@ -123,6 +128,18 @@ func checkRequest(cfg Config, next http.Handler) http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// headerBytes is the size of r's target and headers as sent, about as
+// http.Server counts them.
+func headerBytes(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
+	for name, values := range r.Header {
+		for _, v := range values {
+			n += len(name) + len(v) + 4 // ": " and CRLF
+		}
+	}
+	return n
 }
 
 // getTokenLimit bounds the parse that tells a GET query from a mutation.
