@@ -15,12 +15,16 @@ TEST_FLAGS      ?= -race -count=1 -timeout=8m
 
 .PHONY: help
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@if [ -t 1 ]; then on='\033[36m'; off='\033[0m'; else on=''; off=''; fi; \
+	  awk -v on="$$on" -v off="$$off" 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %s%-18s%s %s\n", on, $$1, off, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: run
 run: build ## Build and start the demo services and both BFFs on embedded defaults (Ctrl-C stops all)
 	@echo "starting demo services and both BFFs (Ctrl-C stops them)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@# On Ctrl-C (or any exit) stop the whole group once: the trap ignores the
+	@# TERM it sends itself, so it does not run again (it used to recurse
+	@# until bash crashed).
+	@trap 'trap "" INT TERM; trap - EXIT; kill 0; wait; exit 0' INT TERM EXIT; \
 	  $(BIN)/demo-services & \
 	  $(BIN)/wait-ready http://127.0.0.1:3001/healthz http://127.0.0.1:3006/healthz; \
 	  $(BIN)/bff-mobile & \
@@ -31,14 +35,13 @@ run: build ## Build and start the demo services and both BFFs on embedded defaul
 	  echo "  web GraphQL     http://127.0.0.1:8082/graphql   playground http://127.0.0.1:8082/playground"; \
 	  echo "  demo services   http://127.0.0.1:3001 … :3006   (GET /__stats, PUT /__faults)"; \
 	  echo "  demo issuer     http://127.0.0.1:3000           (POST /token, docs/auth.md)"; \
+	  echo "  logs            this terminal, all four processes (text in development; LOG_LEVEL=DEBUG adds upstream calls)"; \
 	  echo; \
 	  wait
 
 .PHONY: build
 build: ## Build the binaries into ./bin
-	$(GO) build -o $(BIN)/demo-services ./services/cmd/demo-services
-	$(GO) build -o $(BIN)/bff-mobile ./bff-mobile
-	$(GO) build -o $(BIN)/bff-web ./bff-web
+	$(GO) build -o $(BIN)/ ./services/cmd/demo-services ./bff-mobile ./bff-web
 	$(GO) build -o $(BIN)/wait-ready ./internal/waitready
 
 .PHONY: test
