@@ -16,6 +16,12 @@ type Config struct {
 	// MaxDepth caps how deeply fields nest, counted through fragment
 	// spreads and inline fragments (`{ a { b } }` is 2). 10 / 15.
 	MaxDepth int `env:"QUERY_MAX_DEPTH" json:"maxDepth"`
+	// MaxIntrospectionDepth replaces MaxDepth for a document whose
+	// operations select introspection only (__schema, __type, __typename):
+	// GraphiQL's schema query is 15 deep, deeper than a mobile screen needs
+	// to be. Where introspection is off, validation refuses such documents
+	// anyway. 15 / 15.
+	MaxIntrospectionDepth int `env:"QUERY_MAX_INTROSPECTION_DEPTH" json:"maxIntrospectionDepth"`
 	// MaxAliases caps the aliased fields written in a document. 30 / 30.
 	MaxAliases int `env:"QUERY_MAX_ALIASES" json:"maxAliases"`
 	// MaxRootFields caps the root fields of each operation, after fragments
@@ -54,7 +60,7 @@ type Config struct {
 // Mobile returns bff-mobile's defaults: small, screen-shaped operations.
 func Mobile() Config {
 	return Config{
-		MaxTokens: 2000, MaxDepth: 10, MaxAliases: 30, MaxRootFields: 10, MaxDirectives: 50,
+		MaxTokens: 2000, MaxDepth: 10, MaxIntrospectionDepth: 15, MaxAliases: 30, MaxRootFields: 10, MaxDirectives: 50,
 		MaxOperations: 5, MaxFragments: 50, MaxSelections: 2000, MaxFieldComparisons: 5000,
 		MaxComplexity: 1000, MaxPageSize: 50,
 		MaxVariablesBytes: 64 << 10, MaxListLength: 100,
@@ -79,6 +85,7 @@ func (c Config) WithDefaults(d Config) Config {
 	}
 	fill(&c.MaxTokens, d.MaxTokens)
 	fill(&c.MaxDepth, d.MaxDepth)
+	fill(&c.MaxIntrospectionDepth, d.MaxIntrospectionDepth)
 	fill(&c.MaxAliases, d.MaxAliases)
 	fill(&c.MaxRootFields, d.MaxRootFields)
 	fill(&c.MaxDirectives, d.MaxDirectives)
@@ -101,6 +108,7 @@ func (c Config) Validate() error {
 		v    int
 	}{
 		{"QUERY_MAX_TOKENS", c.MaxTokens}, {"QUERY_MAX_DEPTH", c.MaxDepth},
+		{"QUERY_MAX_INTROSPECTION_DEPTH", c.MaxIntrospectionDepth},
 		{"QUERY_MAX_ALIASES", c.MaxAliases}, {"QUERY_MAX_ROOT_FIELDS", c.MaxRootFields},
 		{"QUERY_MAX_DIRECTIVES", c.MaxDirectives}, {"QUERY_MAX_OPERATIONS", c.MaxOperations},
 		{"QUERY_MAX_FRAGMENTS", c.MaxFragments}, {"QUERY_MAX_SELECTIONS", c.MaxSelections},

@@ -61,6 +61,10 @@ func TestDocumentLimits(t *testing.T) {
 			query: aliases(10_000), code: limitCode, limit: doclimit.Aliases, value: 10_000},
 		{name: "aliases at the limit", query: aliases(30)},
 		{name: "aliases one over", query: aliases(31), code: limitCode, limit: doclimit.Aliases, value: 31},
+		{name: "introspection 15 deep (GraphiQL's) takes its own depth", query: introspection(10, "")},
+		{name: "introspection one over its own depth", query: introspection(11, ""), code: limitCode, limit: doclimit.Depth, value: 16},
+		{name: "introspection beside a screen field takes the screen's depth", query: introspection(10, "me { id }"),
+			code: limitCode, limit: doclimit.Depth, value: 15},
 		{name: "web takes more tokens", cfg: doclimit.Web(), query: nest(15)},
 		{name: "web depth one over", cfg: doclimit.Web(), query: nest(16), code: limitCode, limit: doclimit.Depth, value: 16},
 
@@ -346,4 +350,14 @@ func TestRememberedDocuments(t *testing.T) {
 			t.Fatalf("%s: got %v, want code %q", s.name, err, s.code)
 		}
 	}
+}
+
+// introspection returns a schema query shaped like GraphiQL's, with
+// ofTypes levels of ofType in its TypeRef fragment (10: 15 deep), and
+// extra selected beside __schema at the root.
+func introspection(ofTypes int, extra string) string {
+	typeRef := strings.Repeat("ofType { ", ofTypes) + "name" + strings.Repeat(" }", ofTypes)
+	return "query IntrospectionQuery { __typename __schema { types { ...FullType } } " + extra + " } " +
+		"fragment FullType on __Type { name fields { name type { ...TypeRef } } } " +
+		"fragment TypeRef on __Type { kind name " + typeRef + " }"
 }

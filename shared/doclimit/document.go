@@ -138,7 +138,11 @@ func (c Config) measure(doc *ast.QueryDocument) *gqlerror.Error {
 		}
 		size = satAdd(size, s.size)
 	}
-	if err := over(Depth, depth, c.MaxDepth); err != nil {
+	maxDepth := c.MaxDepth
+	if introspectionOnly(doc) {
+		maxDepth = c.MaxIntrospectionDepth
+	}
+	if err := over(Depth, depth, maxDepth); err != nil {
 		return err
 	}
 	if err := over(RootFields, roots, c.MaxRootFields); err != nil {
@@ -155,6 +159,50 @@ func (c Config) measure(doc *ast.QueryDocument) *gqlerror.Error {
 		return (&LimitError{Limit: FieldComparisons, Value: pairs, Max: c.MaxFieldComparisons}).gqlError()
 	}
 	return nil
+}
+
+// introspectionOnly reports whether every operation of doc selects only
+// introspection fields at its root (__schema, __type, __typename), fragments
+// on the root type included.
+func introspectionOnly(doc *ast.QueryDocument) bool {
+	if len(doc.Operations) == 0 {
+		return false
+	}
+	seen := map[string]bool{}
+	var only func(ast.SelectionSet) bool
+	only = func(set ast.SelectionSet) bool {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				if !strings.HasPrefix(s.Name, "__") {
+					return false
+				}
+			case *ast.InlineFragment:
+				if !only(s.SelectionSet) {
+					return false
+				}
+			case *ast.FragmentSpread:
+				f := doc.Fragments.ForName(s.Name)
+				if f == nil {
+					return false
+				}
+				if seen[s.Name] {
+					continue // measured already, or a cycle, which validation refuses
+				}
+				seen[s.Name] = true
+				if !only(f.SelectionSet) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	for _, op := range doc.Operations {
+		if !only(op.SelectionSet) {
+			return false
+		}
+	}
+	return true
 }
 
 // comparisons estimates how many pairs of fields gqlgen's validation will
