@@ -96,6 +96,10 @@ tidy: ## go mod tidy in every module (outside the workspace, as a module user wo
 	@for m in $(MODULES); do (cd $$m && GOWORK=off $(GO) mod tidy); done
 	$(GO) work sync
 
+.PHONY: playground-check
+playground-check: build ## Drive both playgrounds of the real binaries in headless Chromium, offline (needs chromium and npm ci in scripts/playground)
+	scripts/playground/check-bffs.sh
+
 .PHONY: playground-assets
 playground-assets: ## Re-vendor the playground's GraphiQL assets from npm (pinned versions)
 	scripts/playground/vendor.sh
