@@ -3,7 +3,6 @@ package gqlserver
 import (
 	"bytes"
 	"context"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,17 +41,8 @@ func incrementalFrom(ctx context.Context) bool {
 // acceptsMultipart reports whether an Accept header allows
 // multipart/mixed (any deferSpec) with a quality above zero.
 func acceptsMultipart(accept []string) bool {
-	for _, header := range accept {
-		for part := range strings.SplitSeq(header, ",") {
-			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-			if err != nil || mt != "multipart/mixed" {
-				continue
-			}
-			if v, ok := params["q"]; ok {
-				if q, err := strconv.ParseFloat(v, 64); err != nil || q <= 0 || q > 1 {
-					continue
-				}
-			}
+	for mt, q := range acceptedTypes(accept) {
+		if mt == "multipart/mixed" && q > 0 {
 			return true
 		}
 	}

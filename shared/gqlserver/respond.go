@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"iter"
 	"mime"
 	"net/http"
 	"strconv"
@@ -34,26 +35,14 @@ func negotiate(accept []string) string {
 		return MediaJSON
 	}
 	var graphQL, json, wildcard float64
-	for _, header := range accept {
-		for part := range strings.SplitSeq(header, ",") {
-			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-			if err != nil {
-				continue
-			}
-			q := 1.0
-			if v, ok := params["q"]; ok {
-				if q, err = strconv.ParseFloat(v, 64); err != nil || q < 0 || q > 1 {
-					continue
-				}
-			}
-			switch mt {
-			case MediaGraphQLResponse:
-				graphQL = max(graphQL, q)
-			case MediaJSON:
-				json = max(json, q)
-			case "*/*", "application/*":
-				wildcard = max(wildcard, q)
-			}
+	for mt, q := range acceptedTypes(accept) {
+		switch mt {
+		case MediaGraphQLResponse:
+			graphQL = max(graphQL, q)
+		case MediaJSON:
+			json = max(json, q)
+		case "*/*", "application/*":
+			wildcard = max(wildcard, q)
 		}
 	}
 	switch {
@@ -63,6 +52,31 @@ func negotiate(accept []string) string {
 		return MediaJSON
 	default:
 		return ""
+	}
+}
+
+// acceptedTypes yields each media range of the Accept header values with
+// its quality (1 when it has none), leaving out ranges that do not parse
+// and qualities outside 0..1.
+func acceptedTypes(accept []string) iter.Seq2[string, float64] {
+	return func(yield func(string, float64) bool) {
+		for _, header := range accept {
+			for part := range strings.SplitSeq(header, ",") {
+				mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+				if err != nil {
+					continue
+				}
+				q := 1.0
+				if v, ok := params["q"]; ok {
+					if q, err = strconv.ParseFloat(v, 64); err != nil || q < 0 || q > 1 {
+						continue
+					}
+				}
+				if !yield(mt, q) {
+					return
+				}
+			}
+		}
 	}
 }
 
