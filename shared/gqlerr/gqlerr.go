@@ -276,7 +276,7 @@ func TruncateQuoted(msg string, n int) string {
 		}
 		quoted := msg[open+1 : open+1+end]
 		b.WriteString(msg[:open+1])
-		b.WriteString(Truncate(quoted, n))
+		b.WriteString(truncate(quoted, n))
 		b.WriteByte('"')
 		msg = msg[open+1+end+1:]
 	}
@@ -284,9 +284,9 @@ func TruncateQuoted(msg string, n int) string {
 	return b.String()
 }
 
-// Truncate cuts s to its first n bytes (on a rune boundary) and marks the
+// truncate cuts s to its first n bytes (on a rune boundary) and marks the
 // cut with "…"; a shorter s is returned as it is.
-func Truncate(s string, n int) string {
+func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

@@ -52,6 +52,9 @@ func acceptsMultipart(accept []string) bool {
 // defers reports whether the operation of oc defers a fragment: an inline
 // fragment or a fragment spread with @defer whose `if` is not false.
 func defers(oc *graphql.OperationContext) bool {
+	if oc.RawQuery != "" && !strings.Contains(oc.RawQuery, "defer") {
+		return false // no document without the word defers anything: skip the walk
+	}
 	op := oc.Doc.Operations.ForName(oc.OperationName)
 	if op == nil {
 		return false

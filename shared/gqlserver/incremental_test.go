@@ -53,7 +53,7 @@ func TestDefers(t *testing.T) {
 		if errs != nil {
 			t.Fatalf("%s: %v", tt.query, errs)
 		}
-		oc := &graphql.OperationContext{Doc: doc, Variables: tt.vars}
+		oc := &graphql.OperationContext{RawQuery: tt.query, Doc: doc, Variables: tt.vars}
 		if got := defers(oc); got != tt.want {
 			t.Errorf("defers(%s, %v) = %v, want %v", tt.query, tt.vars, got, tt.want)
 		}
