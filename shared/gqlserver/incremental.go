@@ -105,6 +105,9 @@ func deferred(directives ast.DirectiveList, vars map[string]any) bool {
 	return true
 }
 
+// partHeader opens every part of an incremental answer.
+const partHeader = "Content-Type: application/json; charset=utf-8\r\n\r\n"
+
 // writeIncremental writes the answers of responses as a multipart/mixed
 // stream, flushing each part as it is ready. The first answer is read
 // before the header goes out, so the status it earned (StatusMapper) is
@@ -125,7 +128,7 @@ func writeIncremental(ctx context.Context, w http.ResponseWriter, responses grap
 	flush := http.NewResponseController(w).Flush
 
 	var part bytes.Buffer
-	part.WriteString("---\r\nContent-Type: application/json; charset=utf-8\r\n\r\n")
+	part.WriteString("---\r\n" + partHeader)
 	writeResponse(&part, first)
 	hasNext := first.HasNext != nil && *first.HasNext
 	for hasNext {
@@ -136,11 +139,11 @@ func writeIncremental(ctx context.Context, w http.ResponseWriter, responses grap
 
 		resp := responses(ctx)
 		if resp == nil { // the executor ended without saying so
-			part.WriteString(`Content-Type: application/json; charset=utf-8` + "\r\n\r\n" + `{"hasNext":false}`)
+			part.WriteString(partHeader + `{"hasNext":false}`)
 			break
 		}
 		hasNext = resp.HasNext != nil && *resp.HasNext
-		part.WriteString("Content-Type: application/json; charset=utf-8\r\n\r\n{\"incremental\":[")
+		part.WriteString(partHeader + `{"incremental":[`)
 		writeResponse(&part, resp)
 		part.WriteString(`],"hasNext":` + strconv.FormatBool(hasNext) + "}")
 	}
